@@ -1,0 +1,117 @@
+"""Loads the packaged knowledge base once per process.
+
+The KB is read from YAML shipped inside the package so the tool works offline and needs
+nothing from ../shared at run time. Loading is cached: every command shares one KB.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from authdoctor.kb.schema import CauseGuide, CauseInfo, Entry
+
+KB_ROOT = Path(str(resources.files("authdoctor") / "kb"))
+ENTRIES_DIR = KB_ROOT / "entries"
+
+
+class KBError(Exception):
+    """The packaged knowledge base is broken (a bad file, a duplicate id)."""
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: tuple[Entry, ...]
+    causes: dict[str, CauseInfo]
+    guides: dict[str, CauseGuide]
+    paths: dict[str, Path] = field(default_factory=dict)
+    digest: str = ""
+
+    def entry(self, entry_id: str) -> Entry:
+        return self.by_id[entry_id]
+
+    @property
+    def by_id(self) -> dict[str, Entry]:
+        return _index(self)
+
+
+_INDEXES: dict[int, dict[str, Entry]] = {}
+
+
+def _index(kb: KnowledgeBase) -> dict[str, Entry]:
+    key = id(kb)
+    if key not in _INDEXES:
+        idx: dict[str, Entry] = {}
+        for e in kb.entries:
+            idx[e.id] = e
+            for a in e.aliases:
+                idx.setdefault(a, e)
+        _INDEXES[key] = idx
+    return _INDEXES[key]
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KBError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def load_causes(path: Path | None = None) -> dict[str, CauseInfo]:
+    data = _read_yaml(path or KB_ROOT / "causes.yaml")
+    if not isinstance(data, list):
+        raise KBError("causes.yaml must be a list")
+    return {c.id: c for c in (CauseInfo.model_validate(x) for x in data)}
+
+
+def load_guides(path: Path | None = None) -> dict[str, CauseGuide]:
+    p = path or KB_ROOT / "cause_guides.yaml"
+    if not p.exists():
+        return {}
+    data = _read_yaml(p)
+    if not isinstance(data, dict):
+        raise KBError("cause_guides.yaml must map cause ids to guides")
+    return {k: CauseGuide.model_validate(v) for k, v in data.items()}
+
+
+def entry_files(root: Path = ENTRIES_DIR) -> list[Path]:
+    return sorted(root.rglob("*.yaml"))
+
+
+def load_entry(path: Path) -> Entry:
+    data = _read_yaml(path)
+    try:
+        return Entry.model_validate(data)
+    except ValidationError as exc:
+        raise KBError(f"{path.name}: {exc}") from exc
+
+
+def load_kb(root: Path = ENTRIES_DIR) -> KnowledgeBase:
+    entries: list[Entry] = []
+    paths: dict[str, Path] = {}
+    h = hashlib.sha256()
+    for path in entry_files(root):
+        raw = path.read_bytes()
+        h.update(path.name.encode() + b"\0" + raw)
+        entry = load_entry(path)
+        if entry.id in paths:
+            raise KBError(f"duplicate entry id {entry.id}: {paths[entry.id]} and {path}")
+        paths[entry.id] = path
+        entries.append(entry)
+    guides_path = KB_ROOT / "cause_guides.yaml"
+    if guides_path.exists():
+        h.update(guides_path.read_bytes())
+    return KnowledgeBase(
+        entries=tuple(entries), causes=load_causes(), guides=load_guides(), paths=paths, digest=h.hexdigest()
+    )
+
+
+@cache
+def default_kb() -> KnowledgeBase:
+    return load_kb()

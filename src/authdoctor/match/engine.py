@@ -1,0 +1,113 @@
+"""Decides which knowledge-base entries a normalised record shows.
+
+Two engines implement the same question: ``HyperscanEngine`` compiles every signature into
+one database and answers in a single linear pass; ``Re2Engine`` asks RE2 once per signature.
+The second is slow but obviously right, and is the reference the fast path is tested
+against (and the fallback where no Hyperscan wheel exists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from authdoctor.kb.schema import Entry
+from authdoctor.match.patterns import CompiledSignature, compile_signatures
+from authdoctor.match.safe_regex import compile_safe
+
+try:  # pragma: no cover - exercised implicitly on platforms with the wheel
+    import hyperscan
+
+    HAVE_HYPERSCAN = True
+except ImportError:  # pragma: no cover
+    hyperscan = None
+    HAVE_HYPERSCAN = False
+
+
+class Engine(Protocol):
+    def signature_hits(self, text: str) -> set[int]: ...
+
+
+class Re2Engine:
+    def __init__(self, sigs: list[CompiledSignature]) -> None:
+        self._compiled = [(s.sid, compile_safe(s.pattern, s.ignore_case)) for s in sigs]
+
+    def signature_hits(self, text: str) -> set[int]:
+        return {sid for sid, rx in self._compiled if rx.search(text)}
+
+
+def hyperscan_flags(sig: CompiledSignature) -> int:
+    assert hyperscan is not None
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP * 0
+    if sig.ignore_case:
+        flags |= hyperscan.HS_FLAG_CASELESS
+    return int(flags)
+
+
+class HyperscanEngine:
+    def __init__(self, sigs: list[CompiledSignature]) -> None:
+        assert hyperscan is not None
+        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self._db.compile(
+            expressions=[s.pattern.encode() for s in sigs],
+            ids=[s.sid for s in sigs],
+            flags=[hyperscan_flags(s) for s in sigs],
+        )
+        self._scratch = hyperscan.Scratch(self._db)
+
+    def signature_hits(self, text: str) -> set[int]:
+        hits: set[int] = set()
+
+        def on_match(sid: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
+            hits.add(sid)
+
+        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match, scratch=self._scratch)
+        return hits
+
+
+@dataclass
+class EntryMatcher:
+    """Maps signature hits to entries: any-of, all-of, none-of, and generic suppression."""
+
+    entries: dict[str, Entry]
+    sigs: list[CompiledSignature]
+    engine: Engine
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry], engine: str = "auto") -> EntryMatcher:
+        elist = list(entries)
+        sigs = compile_signatures(elist)
+        eng: Engine
+        if engine == "re2" or (engine == "auto" and not HAVE_HYPERSCAN):
+            eng = Re2Engine(sigs)
+        else:
+            eng = HyperscanEngine(sigs)
+        return cls({e.id: e for e in elist}, sigs, eng)
+
+    def match(self, normalized: str) -> list[str]:
+        hits = self.engine.signature_hits(normalized)
+        by_entry: dict[str, dict[str, set[int]]] = {}
+        for sid in hits:
+            s = self.sigs[sid]
+            by_entry.setdefault(s.entry_id, {}).setdefault(s.role, set()).add(sid)
+        found: list[str] = []
+        for eid, roles in by_entry.items():
+            if not roles.get("any") or roles.get("none"):
+                continue
+            entry = self.entries[eid]
+            if entry.match.all and len(roles.get("all", ())) < len(entry.match.all):
+                continue
+            found.append(eid)
+        if any(not self.entries[e].generic for e in found):
+            found = [e for e in found if not self.entries[e].generic]
+        return sorted(found)
+
+
+def extract_values(entry: Entry, normalized: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, pattern in entry.match.extract.items():
+        m = compile_safe(pattern).search(normalized)
+        if m is not None and m.group("v"):
+            values[name] = m.group("v")
+    return values
