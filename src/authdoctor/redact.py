@@ -1,0 +1,132 @@
+"""Removes secrets from any text before it leaves the process.
+
+A secret is replaced by a marker that keeps its kind and a short fingerprint
+(``<client_secret:…a41f>``): enough to tell two secrets apart or match one against the
+value an administrator holds, never enough to use it. Patterns run on RE2 (linear time)
+because evidence is untrusted; markers never match a pattern again, so redaction is
+idempotent and every renderer can apply it once more as a last line of defence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from authdoctor.match.safe_regex import compile_safe
+
+SECRET_PARAMS = (
+    "client_secret|clientsecret|client_assertion|password|passwd|pwd|passphrase|secret|api_key|apikey|"
+    "access_token|refresh_token|id_token|subject_token|actor_token|token|assertion|code_verifier|"
+    "samlresponse|samlrequest|private_key|x-api-key|device_code|user_code"
+)
+
+
+def fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[-4:]
+
+
+def marker(kind: str, value: str) -> str:
+    return f"<{kind}:…{fingerprint(value)}>"
+
+
+def _kind_for(name: str) -> str:
+    n = name.lower().replace("-", "_")
+    if n in ("passwd", "pwd", "passphrase"):
+        return "password"
+    if n in ("clientsecret", "secret"):
+        return "client_secret"
+    if n in ("samlresponse", "samlrequest"):
+        return "saml"
+    if n in ("apikey", "x_api_key"):
+        return "api_key"
+    return n
+
+
+# (pattern, handler). Handlers get the match and return the replacement text.
+Rule = tuple[str, Callable[[Any], str]]
+
+
+def _keep_prefix(kind: str, group: int = 2) -> Callable[[Any], str]:
+    def repl(m: Any) -> str:
+        whole: str = m.group(0)
+        val: str = m.group(group)
+        start = m.start(group) - m.start(0)
+        return whole[:start] + marker(kind, val) + whole[start + len(val) :]
+
+    return repl
+
+
+def _named(m: Any) -> str:
+    whole: str = m.group(0)
+    val: str = m.group(2)
+    start = m.start(2) - m.start(0)
+    return whole[:start] + marker(_kind_for(m.group(1)), val) + whole[start + len(val) :]
+
+
+def _cookie_header(m: Any) -> str:
+    prefix: str = m.group(1)
+    pairs = []
+    for part in m.group(2).split(";"):
+        name, sep, value = part.partition("=")
+        v = value.strip()
+        if sep and v and not v.startswith("<"):
+            pairs.append(f"{name}={marker('cookie', v)}")
+        else:
+            pairs.append(part)
+    return prefix + ";".join(pairs)
+
+
+RULES: list[Rule] = [
+    (r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]{0,40}PRIVATE KEY-----",
+     lambda m: marker("private_key", m.group(0))),
+    (r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s]{16,}", lambda m: marker("private_key", m.group(0))),
+    (r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", lambda m: marker("jwt", m.group(0))),
+    (r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=-]{8,})", _keep_prefix("bearer_token")),
+    (r"(?i)\b(authorization\s*[:=]\s*\"?basic)\s+([A-Za-z0-9+/=]{6,})", _keep_prefix("basic_auth")),
+    (r"(?i)\b(authenticate\s+xoauth2)\s+([A-Za-z0-9+/=]{12,})", _keep_prefix("xoauth2")),
+    (r"(?i)(^|[\r\n]|\b)((?:set-)?cookie\s*:\s*)([^\r\n]+)",
+     lambda m: m.group(1) + _cookie_header(_FakeMatch(m.group(2), m.group(3)))),
+    (r"(?i)\b(JSESSIONID|AWSALB|AWSALBCORS|ROUTEID|BIGipServer[\w.-]{0,60}|seraph\.[\w.]{1,40}|"
+     r"atlassian\.xsrf\.token|connect\.sid|\.AspNetCore\.[\w.]{1,60}|sessionid|session_id|SAMLSession|"
+     r"KEYCLOAK_IDENTITY|KEYCLOAK_SESSION|AUTH_SESSION_ID)=([^;,\s\"'<>&]+)", _keep_prefix("cookie")),
+    (rf"(?i)\\?\"({SECRET_PARAMS})\\?\"\s*:\s*\\?\"([^\"<\\…][^\"\\]*)", _named),
+    (rf"(?i)(?:^|[?&#;\s,({{\"'])({SECRET_PARAMS})=([^&\s\"'<>,;…]+)", _named),
+    (r"(?i)(?:^|[?&#])(code)=([^&\s\"'<>#]{4,})", _keep_prefix("authorization_code")),
+    (rf"(?i)\b({SECRET_PARAMS})\s*[:=]\s*([^\s,;\"'<>&…]{{3,}})", _named),
+    (r"(?i)\b([a-z][a-z0-9+.-]{1,20}://[^/\s:@]{1,200}:)([^@\s/<…]{1,200})@", _keep_prefix("password")),
+    (r"\b([A-Za-z0-9_-]{3}[0-9]Q~)([A-Za-z0-9_.~-]{30,40})", lambda m: marker("client_secret", m.group(0))),
+]
+
+
+class _FakeMatch:
+    """Adapter so the cookie-header handler can take two plain strings."""
+
+    def __init__(self, prefix: str, body: str) -> None:
+        self._g = (None, prefix, body)
+
+    def group(self, i: int) -> str:
+        return str(self._g[i])
+
+
+_COMPILED = [(compile_safe(p), fn) for p, fn in RULES]
+
+
+def redact(text: str) -> str:
+    """Replace every secret in ``text`` by a marker; safe to call repeatedly."""
+    if not text:
+        return text
+    for rx, fn in _COMPILED:
+        text = rx.sub(fn, text)
+    return text
+
+
+def redact_obj(value: Any) -> Any:
+    """Redact every string inside a JSON-like structure."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_obj(v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_obj(v) for k, v in value.items()}
+    return value

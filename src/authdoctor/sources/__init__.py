@@ -1,0 +1,1 @@
+"""Opening what the user gave: stdin, files, folders, compressed files and archives."""
