@@ -17,7 +17,8 @@ from authdoctor.match.patterns import COMMON_WORDS, compile_signatures
 from authdoctor.match.safe_regex import compile_safe
 
 IMPERATIVE = frozenset(
-    """add adjust align allow apply ask assign avoid back block call change collect correct decode
+    """add adjust align allow apply approve cache capture close compute count decrypt fetch reduce
+    resolve reissue retrieve scan separate sort wrap ask assign avoid back block call change collect correct decode
     delegate deploy enter fill go have increase inspect leave lower navigate obtain paste pick
     provide put reach reconnect reinstall rerun restrict schedule share sync trust try unblock check choose clear compare configure confirm contact copy create delete
     disable download edit empty enable ensure export find fix generate give grant import increase
@@ -28,6 +29,13 @@ IMPERATIVE = frozenset(
     upgrade upload use verify wait watch""".split()
 )
 _WORDISH = re.compile(r"[A-Za-z][A-Za-z-]*")
+NOT_IMPERATIVE = frozenset(
+    """a an the this that these those it its you your we our they their there here if when whenever then
+    for in on with by to from as at of or and but so because since while once after before note notes
+    maybe perhaps usually often sometimes always never should must can could would may might is are was
+    were be been being has have had do does did no not all any each every some most many few only also
+    step steps ensure""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,19 @@ def _first_word(step: str) -> str:
     return m.group(0).lower() if m else ""
 
 
+def looks_imperative(step: str) -> bool:
+    """A step should open with a verb in the imperative: known verbs pass; articles, pronouns,
+    conjunctions, -ing/-ed forms and third-person -s forms do not."""
+    word = _first_word(step)
+    if word in IMPERATIVE:
+        return True
+    if not word or word in NOT_IMPERATIVE:
+        return False
+    if word.endswith(("ing", "ed")):
+        return False
+    return not (word.endswith("s") and not word.endswith(("ss", "us")))
+
+
 def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Problem]:
     where = entry.id
     out: list[Problem] = []
@@ -55,14 +76,14 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
         out.append(Problem(where, "title must state the symptom, not start with Ensure/Error"))
     for section in ("fix", "confirm"):
         for i, step in enumerate(getattr(entry, section)):
-            if _first_word(step) not in IMPERATIVE:
+            if not looks_imperative(step):
                 out.append(Problem(where, f"{section}[{i}] should start with a verb: {step[:50]!r}"))
     for link in entry.causes:
         if link.id not in causes:
             out.append(Problem(where, f"cause {link.id!r} is not in causes.yaml"))
         for section in ("fix", "confirm"):
             for i, step in enumerate(getattr(link, section)):
-                if _first_word(step) not in IMPERATIVE:
+                if not looks_imperative(step):
                     out.append(Problem(where, f"cause {link.id} {section}[{i}] should start with a verb"))
     if len({c.id for c in entry.causes}) != len(entry.causes):
         out.append(Problem(where, "a cause is listed twice"))
@@ -79,6 +100,17 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
             compile_safe(sig.pattern, sig.ignore_case)
         except Exception as exc:  # re2 raises its own error type
             out.append(Problem(where, f"pattern {sig.pattern!r} does not compile in RE2: {exc}"))
+        rp = repeat_problem(sig.pattern)
+        if rp:
+            out.append(Problem(where, rp))
+        else:
+            try:
+                secs = hyperscan_compile_seconds(sig.pattern, sig.ignore_case)
+            except Exception as exc:
+                out.append(Problem(where, f"pattern {sig.pattern!r} does not compile in Hyperscan: {exc}"))
+            else:
+                if secs is not None and secs > MAX_COMPILE_SECONDS:
+                    out.append(Problem(where, f"pattern {sig.pattern[:60]!r} takes {secs:.2f}s to compile; simplify it"))
         if sig.role == "any" and not _anchor_in_pattern(sig.anchor, sig.pattern):
             out.append(Problem(where, f"anchor {sig.anchor!r} does not appear literally in {sig.pattern!r}"))
     for name, pattern in entry.match.extract.items():
@@ -92,6 +124,39 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
     if not any(r.seed or r.url for r in entry.references):
         out.append(Problem(where, "no reference"))
     return out
+
+
+_REPEAT = re.compile(r"\{(\d+)(?:,(\d*))?\}")
+MAX_REPEAT = 80
+MAX_COMPILE_SECONDS = 0.25
+
+
+def repeat_problem(pattern: str) -> str | None:
+    """Large counted repeats make Hyperscan's compile explode (a {0,300} gap inside an
+    alternation took a minute); co-occurrence belongs in ``match.all`` instead."""
+    for m in _REPEAT.finditer(pattern):
+        hi = m.group(2)
+        bound = int(hi) if hi else int(m.group(1))
+        if bound > MAX_REPEAT:
+            return (f"counted repeat {m.group(0)} exceeds {{...,{MAX_REPEAT}}}: to require two fragments in one "
+                    f"record, put the second in `match.all` instead of a long gap")
+    return None
+
+
+def hyperscan_compile_seconds(pattern: str, ignore_case: bool) -> float | None:
+    from authdoctor.match.engine import HAVE_HYPERSCAN
+
+    if not HAVE_HYPERSCAN:
+        return None
+    import time
+
+    import hyperscan
+
+    db = hyperscan.Database()
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8 | (hyperscan.HS_FLAG_CASELESS if ignore_case else 0)
+    start = time.perf_counter()
+    db.compile(expressions=[pattern.encode()], ids=[0], flags=[flags])
+    return time.perf_counter() - start
 
 
 def _anchor_in_pattern(anchor: str, pattern: str) -> bool:
@@ -131,4 +196,33 @@ def validate_kb(kb: KnowledgeBase) -> list[Problem]:
     out: list[Problem] = []
     for e in kb.entries:
         out.extend(check_entry(e, kb.paths.get(e.id), causes))
+    return out
+
+
+def validate_examples() -> list[Problem]:
+    """Run every example through the whole KB (the same check as tests/kb)."""
+    from authdoctor.extract.normalize import normalize
+    from authdoctor.kb.load import default_kb
+    from authdoctor.match.engine import EntryMatcher, extract_values
+
+    kb = default_kb()
+    matcher = EntryMatcher.build(kb.entries)
+    out: list[Problem] = []
+    for e in kb.entries:
+        for i, ex in enumerate(e.examples.match):
+            text = normalize(ex.text)
+            found = matcher.match(text)
+            if e.id not in found:
+                out.append(Problem(e.id, f"match[{i}] does not match"))
+                continue
+            extra = sorted(set(found) - {e.id} - set(ex.also))
+            if extra:
+                out.append(Problem(e.id, f"match[{i}] also fires {extra} (declare in `also` or narrow)"))
+            values = extract_values(e, text)
+            for k, want in ex.expect.items():
+                if values.get(k) != want:
+                    out.append(Problem(e.id, f"match[{i}] extracts {k}={values.get(k)!r}, want {want!r}"))
+        for i, t in enumerate(e.examples.no_match):
+            if e.id in matcher.match(normalize(t)):
+                out.append(Problem(e.id, f"no_match[{i}] matches"))
     return out

@@ -26,7 +26,9 @@ from authdoctor.extract.records import (
     starts_record,
 )
 from authdoctor.match.engine import HAVE_HYPERSCAN, EntryMatcher
+from authdoctor.extract.facts import FactRule, java_version_normal
 from authdoctor.match.patterns import literal
+from authdoctor.match.safe_regex import compile_safe
 
 CHUNK_BYTES = 4 << 20
 MAX_CARRY_BYTES = 8 << 20
@@ -67,19 +69,27 @@ class AnchorScanner:
             alternation = "|".join(f"(?i:{literal(a)})" if ci else literal(a) for a, ci in anchors)
             self._re2 = compile_safe(alternation.encode().decode())
 
-    def offsets(self, buf: bytes, scratch: object | None = None) -> list[int]:
-        out: list[int] = []
+    def hits(self, buf: bytes, scratch: object | None = None) -> list[tuple[int, int]]:
+        """(end offset, anchor index) of every anchor occurrence, in offset order."""
+        out: list[tuple[int, int]] = []
         if self._hs is not None:
 
-            def on_match(_id: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-                out.append(to)
+            def on_match(aid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
+                out.append((to, aid))
 
             self._hs.scan(buf, match_event_handler=on_match, scratch=scratch)
         else:  # pragma: no cover
             text = buf.decode("latin-1")
-            out.extend(m.end() for m in self._re2.finditer(text))
+            for m in self._re2.finditer(text):
+                out.append((m.end(), self._index_of(m.group(0))))
         out.sort()
         return out
+
+    def _index_of(self, found: str) -> int:  # pragma: no cover - RE2 fallback only
+        for i, (a, ci) in enumerate(self.anchors):
+            if found == a or (ci and found.lower() == a):
+                return i
+        return 0
 
     def new_scratch(self) -> object | None:
         return hyperscan.Scratch(self._hs) if self._hs is not None else None
@@ -93,6 +103,29 @@ def anchors_for(matcher: EntryMatcher) -> list[tuple[str, bool]]:
             key = (s.anchor.lower(), True) if s.ignore_case else (s.anchor, False)
             seen.setdefault(key, None)
     return list(seen)
+
+
+class FactSink:
+    """Collects facts revealed by lines that contain a fact rule's anchor."""
+
+    def __init__(self, rules: tuple[FactRule, ...], first_index: int) -> None:
+        self.rules = rules
+        self.first = first_index
+        self.found: dict[str, tuple[str, str]] = {}  # fact -> (value, where)
+        self._seen: dict[int, int] = {}
+
+    def line(self, rule_index: int, line: bytes, where: str) -> None:
+        rule = self.rules[rule_index]
+        if rule.name in self.found or self._seen.get(rule_index, 0) > 50:
+            return
+        self._seen[rule_index] = self._seen.get(rule_index, 0) + 1
+        m = compile_safe(rule.pattern).search(line[:4096].decode("utf-8", "replace"))
+        if m is None:
+            return
+        value = rule.value if rule.value is not None else m.group("v")
+        if rule.java:
+            value = java_version_normal(value)
+        self.found[rule.name] = (value, where)
 
 
 def _line_at(buf: bytes, start: int) -> bytes:
@@ -145,6 +178,8 @@ def fast_records(
     scanner: AnchorScanner,
     progress: ProgressFn | None = None,
     scratch: object | None = None,
+    facts: FactSink | None = None,
+    name: str = "",
 ) -> Iterator[Record]:
     """Records that contain at least one anchor, in document order."""
     head, complete = read_head(stream)
@@ -152,7 +187,12 @@ def fast_records(
     if progress:
         progress(len(head))
     if mode == "paste":
-        if head.strip() and scanner.offsets(head, scratch):
+        hits = scanner.hits(head, scratch) if head.strip() else []
+        if facts is not None:
+            for off, aid in hits:
+                if aid >= facts.first:
+                    facts.line(aid - facts.first, _line_around(head, off), name)
+        if any(facts is None or aid < facts.first for _, aid in hits):
             yield record_from_bytes(head.strip(b"\n"), _first_content_line(head))
         return
     buf = head
@@ -179,7 +219,7 @@ def fast_records(
             else:
                 cut = found
         region = buf[:cut]
-        yield from _records_in(region, base_line, mode, scanner, scratch)
+        yield from _records_in(region, base_line, mode, scanner, scratch, facts, name)
         base_line += region.count(b"\n")
         buf = buf[cut:]
 
@@ -189,10 +229,27 @@ def _first_content_line(head: bytes) -> int:
     return head[: len(head) - len(stripped)].count(b"\n") + 1
 
 
-def _records_in(region: bytes, base_line: int, mode: Mode, scanner: AnchorScanner, scratch: object | None) -> Iterator[Record]:
+def _line_around(buf: bytes, off: int) -> bytes:
+    start = buf.rfind(b"\n", 0, off) + 1
+    end = buf.find(b"\n", off)
+    return buf[start : end if end >= 0 else len(buf)]
+
+
+def _records_in(
+    region: bytes,
+    base_line: int,
+    mode: Mode,
+    scanner: AnchorScanner,
+    scratch: object | None,
+    facts: FactSink | None,
+    name: str,
+) -> Iterator[Record]:
     done_until = -1
     line_pos, line_no = 0, base_line
-    for off in scanner.offsets(region, scratch):
+    for off, aid in scanner.hits(region, scratch):
+        if facts is not None and aid >= facts.first:
+            facts.line(aid - facts.first, _line_around(region, off - 1), name)
+            continue
         if off <= done_until:
             continue
         start, end = _record_bounds(region, off - 1, mode)

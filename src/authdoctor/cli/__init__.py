@@ -1,0 +1,1 @@
+"""The command line: wiring only; every decision lives in the pipeline and below."""

@@ -1,0 +1,198 @@
+"""``authdoctor``: find the root cause of a failing OAuth 2.0 / OIDC / SSO integration."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from authdoctor import __version__
+from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty
+from authdoctor.cli.kb import kb_app
+from authdoctor.cli.progress import byte_progress
+from authdoctor.errors import InputError
+
+app = typer.Typer(
+    name="authdoctor",
+    help=(
+        "Find the root cause of a failing OAuth 2.0 / OpenID Connect / SSO integration.\n\n"
+        "Give it what you have — an error message, a log file or support bundle, a callback URL —\n"
+        "and it reports the known errors it recognises, the most likely root causes, the fix with\n"
+        "your own values filled in, and the check that confirms it. Everything runs offline.\n\n"
+        "Examples:\n\n"
+        "  authdoctor diagnose atlassian-jira.log\n\n"
+        "  authdoctor diagnose - --hint 'Jira 8.20 DC, 3 nodes, Office 365 IMAP' < pasted.txt\n\n"
+        "  authdoctor explain AADSTS50011\n\n"
+        "Exit codes: 0 nothing known found, 1 a known problem found, 2 bad usage or unreadable input."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(kb_app, name="kb")
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
+HintOpt = Annotated[
+    str | None,
+    typer.Option("--hint", help="Context in your own words: product and version, provider, cloud, nodes, protocol."),
+]
+ProviderOpt = Annotated[str | None, typer.Option("--provider", help="Identity provider: microsoft, google, okta, ...")]
+ProductOpt = Annotated[str | None, typer.Option("--product", help="Product: jira, jsm, confluence, posit-connect, ...")]
+VersionOpt = Annotated[str | None, typer.Option("--product-version", help="Product version, e.g. 8.20.1.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"authdoctor {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Find the root cause of a failing OAuth 2.0 / OpenID Connect / SSO integration."""
+
+
+_INLINE = re.compile(r"\s|://|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+
+
+def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
+    """Paths to open, and arguments that are evidence text themselves (a URL, a message)."""
+    paths: list[str] = []
+    inline: list[str] = []
+    for item in items:
+        if item == "-" or Path(item).exists():
+            paths.append(item)
+        elif _INLINE.search(item):
+            inline.append(item)
+        else:
+            paths.append(item)  # reported as missing by the source layer
+    return paths, inline
+
+
+def _total_size(paths: list[str]) -> int | None:
+    total = 0
+    for p in paths:
+        path = Path(p)
+        if p == "-":
+            return None
+        if path.is_file():
+            total += path.stat().st_size
+        elif path.is_dir():
+            total += sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+    return total
+
+
+@app.command()
+def diagnose(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Log files, folders, archives (.gz .bz2 .xz .zst .zip .tar*), '-' for stdin, "
+            "or the error text / callback URL itself.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    hint: HintOpt = None,
+    provider: ProviderOpt = None,
+    product: ProductOpt = None,
+    product_version: VersionOpt = None,
+    since: Annotated[str | None, typer.Option(help="Ignore records before this time (ISO-8601).")] = None,
+    until: Annotated[str | None, typer.Option(help="Ignore records after this time (ISO-8601).")] = None,
+    samples: Annotated[int, typer.Option(min=1, max=50, help="Evidence samples kept per finding.")] = 3,
+    engine: Annotated[
+        str, typer.Option(help="Matching engine: auto, hyperscan, re2, or reference (assemble every record; slow).")
+    ] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    width: Annotated[int | None, typer.Option(help="Text width (default: the terminal's, else 100).")] = None,
+) -> None:
+    """Read evidence and report known errors, ranked root causes, fixes and confirming checks.
+
+    Reads text on stdin, files, folders (recursively) and compressed files or archives,
+    streaming, in bounded memory. Java log records are kept whole with their stack traces.
+    """
+    from authdoctor.pipeline import Options, diagnose_documents
+    from authdoctor.sources.open import OpenContext, inline_document, iter_documents
+
+    items = list(inputs or [])
+    if not items:
+        if is_tty(sys.stdin):
+            fail("nothing to read: give a file, a folder, '-' for stdin, or the error text itself")
+        items = ["-"]
+    if engine not in ("auto", "hyperscan", "re2", "reference"):
+        fail(f"unknown engine {engine!r}: use auto, hyperscan, re2 or reference")
+    paths, inline = _split_inputs(items)
+    ctx = OpenContext()
+    for p in paths:
+        if p != "-" and not Path(p).exists():
+            fail(f"{p}: no such file or folder")
+    options = Options(
+        hint=hint, provider=provider, product=product, product_version=product_version, max_samples=samples,
+        reference=engine == "reference", engine="auto" if engine == "reference" else engine, since=since, until=until,
+    )
+    try:
+        with byte_progress(_total_size(paths), quiet) as progress:
+            options.progress = progress
+            docs = [*(inline_document(f"<arg {i + 1}>", t) for i, t in enumerate(inline))]
+            report = diagnose_documents([*docs, *iter_documents(paths, ctx)], options, ctx)
+    except InputError as exc:
+        fail(str(exc))
+    if not report.findings and inline and not paths:
+        from authdoctor.pipeline import add_nearest
+
+        add_nearest(report, "\n".join(inline))
+    emit(report, fmt, width)
+    exit_for(report)
+
+
+@app.command()
+def explain(
+    query: Annotated[str, typer.Argument(help="A code (AADSTS50011, 50011, E0000004), name (InvalidReplyTo), "
+                                              "OAuth error (invalid_grant), entry id, or a whole message.")],
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Explain one error: what it means, its root causes, the fix and how to confirm it."""
+    from authdoctor.cli.explain import explain_query
+
+    code = explain_query(query, fmt)
+    raise typer.Exit(code)
+
+
+@app.command()
+def batch(
+    file: Annotated[Path, typer.Argument(help="JSON Lines: one {\"id\", \"input\", \"hint\"} object per line; '-' for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl (one report per line).")] = "jsonl",
+) -> None:
+    """Triage many independent cases in one process: one JSON report per input line, in order."""
+    from authdoctor.cli.batch import run_batch
+
+    if fmt != "jsonl":
+        fail("batch writes jsonl only (--format jsonl)")
+    raise typer.Exit(run_batch(str(file)))
+
+
+def run() -> None:
+    """Console-script entry: no tracebacks for users (AUTHDOCTOR_DEBUG=1 shows them)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("authdoctor: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # the last line of defence: one line, exit 2
+        if os.environ.get("AUTHDOCTOR_DEBUG"):
+            raise
+        sys.stderr.write(f"authdoctor: internal error: {type(exc).__name__}: {str(exc)[:200]}\n")
+        sys.exit(EXIT_USAGE)
+
+
+__all__ = ["EXIT_FOUND", "EXIT_OK", "app", "json", "run"]

@@ -1,0 +1,266 @@
+"""Assembles sources → evidence → match → reason → report for every front end.
+
+The CLI, batch mode and the Python API call these functions; they hold no logic of their
+own. The compiled matcher is built once per process (and, for Hyperscan, cached on disk by
+``match.cache``) because compiling hundreds of signatures costs more than scanning a
+typical log.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from authdoctor.extract.facts import FACT_RULES, Facts, facts_from_hint
+from authdoctor.extract.records import MAX_EVIDENCE_CHARS, Record
+from authdoctor.extract.timestamps import sort_key
+from authdoctor.kb.load import KnowledgeBase, default_kb
+from authdoctor.kb.search import default_index
+from authdoctor.match.engine import EntryMatcher, extract_values
+from authdoctor.match.scanner import (
+    AnchorScanner,
+    FactSink,
+    anchors_for,
+    fast_records,
+    match_records,
+    reference_records,
+)
+from authdoctor.model import CauseResult, Evidence, Finding, Report
+from authdoctor.reason.fixes import steps
+from authdoctor.reason.rank import rank, why_text
+from authdoctor.redact import redact
+from authdoctor.sources.open import Document, OpenContext, iter_documents
+
+MAX_CAUSES = 8
+MIN_SCORE = 0.03
+
+
+@dataclass
+class Options:
+    hint: str | None = None
+    provider: str | None = None
+    product: str | None = None
+    product_version: str | None = None
+    max_samples: int = 3
+    reference: bool = False  # assemble every record (slow, for tests and --engine reference)
+    engine: str = "auto"
+    since: str | None = None
+    until: str | None = None
+    progress: Callable[[int], None] | None = None
+    extra_facts: Facts | None = None
+    external_causes: list[tuple[str, float, str]] = field(default_factory=list)
+
+
+@dataclass
+class Engine:
+    kb: KnowledgeBase
+    matcher: EntryMatcher
+    scanner: AnchorScanner
+    entry_anchor_count: int
+
+
+@cache
+def engine_for(kb: KnowledgeBase | None = None, engine: str = "auto") -> Engine:
+    kb = kb or default_kb()
+    matcher = EntryMatcher.build(kb.entries, engine)
+    anchors = anchors_for(matcher)
+    fact_anchors = [(r.anchor, False) for r in FACT_RULES]
+    return Engine(kb, matcher, AnchorScanner(anchors + fact_anchors), len(anchors))
+
+
+_FRAME = re.compile(r"^\s+at ")
+
+
+def compact(text: str) -> str:
+    """Keep a stack trace readable: the messages, the Caused-by chain and two frames each."""
+    out: list[str] = []
+    frames = 0
+    skipped = 0
+    for line in text.splitlines():
+        if _FRAME.match(line):
+            frames += 1
+            if frames > 2:
+                skipped += 1
+                continue
+        else:
+            if skipped:
+                out.append(f"\t… {skipped} more frames")
+            frames = skipped = 0
+        out.append(line)
+    if skipped:
+        out.append(f"\t… {skipped} more frames")
+    joined = "\n".join(out)
+    if len(joined) > MAX_EVIDENCE_CHARS:
+        joined = joined[:MAX_EVIDENCE_CHARS] + " …"
+    return joined
+
+
+@dataclass
+class _Acc:
+    entry_id: str
+    count: int = 0
+    first: str | None = None
+    last: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    hourly: dict[str, int] = field(default_factory=dict)
+    nodes: dict[str, int] = field(default_factory=dict)
+
+
+class Accumulator:
+    """Deduplicates hits into one finding per entry with counts, times and samples."""
+
+    def __init__(self, kb: KnowledgeBase, max_samples: int) -> None:
+        self.kb = kb
+        self.max_samples = max_samples
+        self.by_entry: dict[str, _Acc] = {}
+
+    def add(self, doc: Document, record: Record, entries: list[str], normalized: str) -> None:
+        for eid in entries:
+            acc = self.by_entry.setdefault(eid, _Acc(eid))
+            acc.count += 1
+            ts = record.timestamp
+            if ts is not None:
+                if acc.first is None or sort_key(ts) < sort_key(acc.first):
+                    acc.first = ts
+                if acc.last is None or sort_key(ts) > sort_key(acc.last):
+                    acc.last = ts
+                hour = ts[:13]
+                acc.hourly[hour] = acc.hourly.get(hour, 0) + 1
+            if doc.node:
+                acc.nodes[doc.node] = acc.nodes.get(doc.node, 0) + 1
+            if len(acc.evidence) < self.max_samples:
+                acc.evidence.append(
+                    Evidence(source=doc.name, line=record.line, text=redact(compact(record.text)), node=doc.node)
+                )
+            for k, v in extract_values(self.kb.entry(eid), normalized).items():
+                acc.values.setdefault(k, redact(v))
+
+
+def _within(ts: str | None, since: str | None, until: str | None) -> bool:
+    if ts is None or (since is None and until is None):
+        return True
+    key = sort_key(ts)
+    if since is not None and key < sort_key(since):
+        return False
+    return not (until is not None and key > sort_key(until))
+
+
+def collect_facts(options: Options, evidence: FactSink | None) -> Facts:
+    facts = Facts()
+    if evidence is not None:
+        for name, (value, where) in evidence.found.items():
+            v: str | bool = True if value == "true" else value
+            facts.set(name, v, f"evidence {where}")
+    if options.hint:
+        facts.merge(facts_from_hint(options.hint))
+    if options.extra_facts is not None:
+        facts.merge(options.extra_facts)
+    for name in ("provider", "product", "product_version"):
+        value = getattr(options, name)
+        if value:
+            facts.set(name, value, f"--{name.replace('_', '-')}")
+    return facts
+
+
+def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc: Accumulator) -> FactSink:
+    sink = FactSink(FACT_RULES, eng.entry_anchor_count)
+    scratch = eng.scanner.new_scratch()
+    for doc in docs:
+        with doc.open() as stream:
+            if options.reference:
+                records = reference_records(stream)
+            else:
+                records = fast_records(stream, eng.scanner, options.progress, scratch, sink, doc.name)
+            for hit in match_records(records, eng.matcher):
+                if _within(hit.record.timestamp, options.since, options.until):
+                    acc.add(doc, hit.record, hit.entries, hit.normalized)
+    return sink
+
+
+def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[str]) -> Report:
+    findings = []
+    for a in sorted(acc.by_entry.values(), key=lambda a: (-a.count, a.entry_id)):
+        e = kb.entry(a.entry_id)
+        findings.append(
+            Finding(
+                entry=e.id, title=e.title, count=a.count, first_seen=a.first, last_seen=a.last,
+                evidence=a.evidence, provider=e.provider, codes=list(e.codes), values=a.values,
+                hourly=dict(sorted(a.hourly.items())), nodes=dict(sorted(a.nodes.items())),
+            )
+        )
+    values: dict[str, str] = {}
+    for f in findings:
+        for k, v in f.values.items():
+            values.setdefault(k, v)
+    ranked = rank(kb, [(f.entry, f.count) for f in findings], facts, external=[])
+    causes = []
+    for rc in ranked[:MAX_CAUSES]:
+        if rc.score < MIN_SCORE and causes:
+            break
+        fix, confirm = steps(rc, kb, values, facts)
+        info = kb.causes.get(rc.id)
+        guide = kb.guides.get(rc.id)
+        causes.append(
+            CauseResult(
+                id=rc.id, score=rc.score, why=redact(why_text(rc, kb)), fix=[redact(s) for s in fix],
+                confirm=[redact(s) for s in confirm], title=guide.title if guide else None,
+                group=info.group if info else None, entries=sorted({c.entry.id for c in rc.contributions}),
+            )
+        )
+    report = Report(
+        findings=findings,
+        causes=causes,
+        facts={k: {"value": v, "source": facts.sources.get(k)} for k, v in facts.values.items()},
+        notes=list(notes),
+    )
+    report.distinguish = distinguish(causes)
+    return report
+
+
+def distinguish(causes: list[CauseResult]) -> str | None:
+    """The check that separates the top candidates when they are close."""
+    if len(causes) < 2 or causes[1].score < causes[0].score * 0.5:
+        return None
+    parts = []
+    for c in causes[:3]:
+        if c.score < causes[0].score * 0.5 or not c.confirm:
+            continue
+        parts.append(f"{c.title or c.id}: {c.confirm[0]}")
+    if len(parts) < 2:
+        return None
+    return "The top causes are close. To tell them apart — " + " | ".join(parts)
+
+
+def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenContext | None = None,
+                       kb: KnowledgeBase | None = None) -> Report:
+    eng = engine_for(kb, options.engine) if kb is None else engine_for(kb, options.engine)
+    acc = Accumulator(eng.kb, options.max_samples)
+    notes = ctx.notes if ctx is not None else []
+    sink = scan_documents(docs, options, eng, acc)
+    facts = collect_facts(options, sink)
+    report = build_report(eng.kb, acc, facts, notes)
+    return report
+
+
+def diagnose_paths(inputs: list[str], options: Options, ctx: OpenContext | None = None) -> Report:
+    ctx = ctx or OpenContext()
+    return diagnose_documents(iter_documents(inputs, ctx), options, ctx)
+
+
+def diagnose_text(text: str, options: Options, name: str = "<input>") -> Report:
+    from authdoctor.sources.open import inline_document
+
+    report = diagnose_documents([inline_document(name, text)], options)
+    if not report.findings:
+        add_nearest(report, text)
+    return report
+
+
+def add_nearest(report: Report, text: str, limit: int = 3) -> None:
+    """No signature matched: propose the closest entries, clearly labelled as such."""
+    for hit in default_index().search(text[:4000], limit):
+        report.unmatched.append({"entry": hit.entry, "title": hit.title, "relevance": hit.score,
+                                 "label": "no exact match"})

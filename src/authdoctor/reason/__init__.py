@@ -1,0 +1,1 @@
+"""From findings and facts to ranked root causes: pure functions, no I/O."""
