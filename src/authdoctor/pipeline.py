@@ -165,10 +165,43 @@ def collect_facts(options: Options, evidence: FactSink | None) -> Facts:
     return facts
 
 
-def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc: Accumulator) -> FactSink:
+@dataclass
+class Extras:
+    """What non-log analyzers add to a report."""
+
+    flows: list[dict[str, object]] = field(default_factory=list)
+    causes: list[tuple[str, float, str]] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)
+    notes: list[str] = field(default_factory=list)
+
+
+def _analyze(doc: Document, kind: str, eng: Engine, acc: Accumulator, extras: Extras) -> None:
+    from authdoctor.extract.kinds import ANALYZERS
+    from authdoctor.extract.normalize import normalize
+
+    analysis = ANALYZERS[kind][1](doc)
+    for line, text, ts in analysis.texts:
+        norm = normalize(text)
+        entries = eng.matcher.match(norm)
+        if entries:
+            acc.add(doc, Record(line=line or 0, text=text, timestamp=ts), entries, norm)
+    extras.flows.extend(analysis.flows)
+    extras.causes.extend(analysis.causes)
+    extras.facts.merge(analysis.facts, override=False)
+    extras.notes.extend(analysis.notes)
+
+
+def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc: Accumulator,
+                   extras: Extras | None = None) -> FactSink:
+    from authdoctor.extract.kinds import detect_kind
+
     sink = FactSink(FACT_RULES, eng.entry_anchor_count)
     scratch = eng.scanner.new_scratch()
     for doc in docs:
+        kind = detect_kind(doc.head)
+        if kind != "log" and extras is not None:
+            _analyze(doc, kind, eng, acc, extras)
+            continue
         with doc.open() as stream:
             if options.reference:
                 records = reference_records(stream)
@@ -180,7 +213,8 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
     return sink
 
 
-def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[str]) -> Report:
+def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[str],
+                 external: list[tuple[str, float, str]] | None = None) -> Report:
     findings = []
     for a in sorted(acc.by_entry.values(), key=lambda a: (-a.count, a.entry_id)):
         e = kb.entry(a.entry_id)
@@ -195,9 +229,9 @@ def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[
     for f in findings:
         for k, v in f.values.items():
             values.setdefault(k, v)
-    ranked = rank(kb, [(f.entry, f.count) for f in findings], facts, external=[])
+    ranked = rank(kb, [(f.entry, f.count) for f in findings], facts, external=external or [])
     causes = []
-    for rc in ranked[:MAX_CAUSES]:
+    for rc in ranked[:MAX_CAUSES]:  # includes causes raised only by checks/analyzers (no contribution)
         if rc.score < MIN_SCORE and causes:
             break
         fix, confirm = steps(rc, kb, values, facts)
@@ -239,9 +273,12 @@ def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenCont
     eng = engine_for(kb, options.engine) if kb is None else engine_for(kb, options.engine)
     acc = Accumulator(eng.kb, options.max_samples)
     notes = ctx.notes if ctx is not None else []
-    sink = scan_documents(docs, options, eng, acc)
+    extras = Extras()
+    sink = scan_documents(docs, options, eng, acc, extras)
     facts = collect_facts(options, sink)
-    report = build_report(eng.kb, acc, facts, notes)
+    facts.merge(extras.facts, override=False)
+    report = build_report(eng.kb, acc, facts, [*notes, *extras.notes], [*options.external_causes, *extras.causes])
+    report.flows = extras.flows
     return report
 
 

@@ -179,6 +179,9 @@ def batch(
     raise typer.Exit(run_batch(str(file)))
 
 
+# --- extension commands: issue 4 (check) and issue 5 (har, jwt) register here ---
+
+
 def run() -> None:
     """Console-script entry: no tracebacks for users (AUTHDOCTOR_DEBUG=1 shows them)."""
     try:

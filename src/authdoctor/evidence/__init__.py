@@ -1,0 +1,1 @@
+"""Analyzers for non-log evidence; each module registers itself with ``extract.kinds``."""
