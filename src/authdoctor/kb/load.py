@@ -56,9 +56,12 @@ def _index(kb: KnowledgeBase) -> dict[str, Entry]:
     return _INDEXES[key]
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         raise KBError(f"{path}: not valid YAML: {exc}") from exc
 
@@ -112,6 +115,19 @@ def load_kb(root: Path = ENTRIES_DIR) -> KnowledgeBase:
     )
 
 
+def content_digest(root: Path = ENTRIES_DIR) -> str:
+    """A cheap fingerprint of every file the KB is built from: names, sizes and modification
+    times (a stat each, no reading), so a warm start does not read a thousand files."""
+    h = hashlib.sha256()
+    for path in [*entry_files(root), KB_ROOT / "cause_guides.yaml", KB_ROOT / "causes.yaml", KB_ROOT / "schema.py"]:
+        if path.exists():
+            st = path.stat()
+            h.update(f"{path.relative_to(KB_ROOT)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 @cache
 def default_kb() -> KnowledgeBase:
-    return load_kb()
+    from authdoctor.cache import cache_key, load_or_build
+
+    return load_or_build("kb", cache_key("kb", content_digest()), load_kb)

@@ -10,9 +10,10 @@ holds the two to the same answer.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from authdoctor.extract.normalize import normalize
 from authdoctor.extract.records import (
@@ -25,7 +26,7 @@ from authdoctor.extract.records import (
     record_from_bytes,
     starts_record,
 )
-from authdoctor.match.engine import HAVE_HYPERSCAN, EntryMatcher
+from authdoctor.match.engine import HAVE_HYPERSCAN, EntryMatcher, compile_database
 from authdoctor.extract.facts import FactRule, java_version_normal
 from authdoctor.match.patterns import literal
 from authdoctor.match.safe_regex import compile_safe
@@ -54,15 +55,12 @@ class AnchorScanner:
 
     def __init__(self, anchors: list[tuple[str, bool]]) -> None:
         self.anchors = anchors
-        self._hs = None
+        self._hs: Any = None
         if HAVE_HYPERSCAN:
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=[literal(a).encode() for a, _ in anchors],
-                ids=list(range(len(anchors))),
-                flags=[hyperscan.HS_FLAG_CASELESS if ci else 0 for _, ci in anchors],
+            self._hs = compile_database(
+                [literal(a).encode() for a, _ in anchors],
+                [hyperscan.HS_FLAG_CASELESS if ci else 0 for _, ci in anchors],
             )
-            self._hs = db
         else:  # pragma: no cover - RE2 fallback where no Hyperscan wheel exists
             from authdoctor.match.safe_regex import compile_safe
 
@@ -193,7 +191,7 @@ def fast_records(
                 if aid >= facts.first:
                     facts.line(aid - facts.first, _line_around(head, off), name)
         if any(facts is None or aid < facts.first for _, aid in hits):
-            yield record_from_bytes(head.strip(b"\n"), _first_content_line(head))
+            yield from iter_records(io.BytesIO(head))  # a paste is tiny: one record, same rules as the reference
         return
     buf = head
     eof = complete
@@ -222,11 +220,6 @@ def fast_records(
         yield from _records_in(region, base_line, mode, scanner, scratch, facts, name)
         base_line += region.count(b"\n")
         buf = buf[cut:]
-
-
-def _first_content_line(head: bytes) -> int:
-    stripped = head.lstrip(b"\n")
-    return head[: len(head) - len(stripped)].count(b"\n") + 1
 
 
 def _line_around(buf: bytes, off: int) -> bytes:
