@@ -8,23 +8,32 @@ typical log.
 
 from __future__ import annotations
 
+import io
+import itertools
+import os
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from typing import IO, cast
 
 from authdoctor.extract.facts import FACT_RULES, Facts, facts_from_hint
-from authdoctor.extract.records import MAX_EVIDENCE_CHARS, Record
+from authdoctor.extract.records import MAX_EVIDENCE_CHARS, Mode, Record, detect_mode, read_head
 from authdoctor.extract.timestamps import sort_key
 from authdoctor.kb.load import KnowledgeBase, default_kb
 from authdoctor.kb.search import default_index
 from authdoctor.match.engine import EntryMatcher, extract_values
+from authdoctor.match.patterns import literal
 from authdoctor.match.scanner import (
     AnchorScanner,
     FactSink,
+    Hit,
     anchors_for,
     fast_records,
     match_records,
+    next_record_start,
     reference_records,
 )
 from authdoctor.model import CauseResult, Evidence, Finding, Report
@@ -34,6 +43,7 @@ from authdoctor.redact import redact
 from authdoctor.sources.open import Document, OpenContext, iter_documents
 
 MAX_CAUSES = 8
+SPLIT_WINDOW = 8 << 20  # how far past a split point to look for the next record start
 MIN_SCORE = 0.03
 
 
@@ -51,6 +61,8 @@ class Options:
     progress: Callable[[int], None] | None = None
     extra_facts: Facts | None = None
     external_causes: list[tuple[str, float, str]] = field(default_factory=list)
+    workers: int = 0  # 0 = one per core
+    split_bytes: int = 64 << 20  # large files are scanned in ranges of about this size
 
 
 @dataclass
@@ -66,7 +78,7 @@ def engine_for(kb: KnowledgeBase | None = None, engine: str = "auto") -> Engine:
     kb = kb or default_kb()
     matcher = EntryMatcher.build(kb.entries, engine)
     anchors = anchors_for(matcher)
-    fact_anchors = [(r.anchor, False) for r in FACT_RULES]
+    fact_anchors = [(literal(r.anchor), False) for r in FACT_RULES]
     return Engine(kb, matcher, AnchorScanner(anchors + fact_anchors), len(anchors))
 
 
@@ -191,25 +203,139 @@ def _analyze(doc: Document, kind: str, eng: Engine, acc: Accumulator, extras: Ex
     extras.notes.extend(analysis.notes)
 
 
+@dataclass
+class _Task:
+    doc: Document
+    start: int = 0
+    end: int | None = None  # a byte range of doc.path; None = the whole document
+    mode: Mode | None = None
+
+
+@dataclass
+class _TaskResult:
+    hits: list[Hit]
+    newlines: int
+    facts: dict[str, tuple[str, str]]
+
+
+def _ranges(doc: Document, split_bytes: int) -> list[_Task]:
+    """Split a large plain file at record starts so each range can be scanned alone."""
+    assert doc.path is not None and doc.size is not None
+    with doc.open() as f:
+        head, complete = read_head(f)
+        mode = detect_mode(head, complete)
+        if mode == "paste":
+            return [_Task(doc)]
+        cuts = [0]
+        for target in range(split_bytes, doc.size, split_bytes):
+            if target <= cuts[-1]:
+                continue
+            f.seek(target)
+            window = f.read(SPLIT_WINDOW)
+            found = next_record_start(window, mode)
+            if found is not None:
+                cuts.append(target + found)
+    cuts.append(doc.size)
+    return [_Task(doc, a, b, mode) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _scan_task(task: _Task, options: Options, eng: Engine) -> _TaskResult:
+    sink = FactSink(FACT_RULES, eng.entry_anchor_count)
+    counter = [0]
+    hits: list[Hit] = []
+    with task.doc.open() as raw:
+        stream: IO[bytes] = raw
+        if task.end is not None:
+            raw.seek(task.start)
+            stream = cast(IO[bytes], _RangeReader(raw, task.end - task.start))
+        if options.reference:
+            records = reference_records(stream)
+        else:
+            records = fast_records(stream, eng.scanner, options.progress, eng.scanner.new_scratch(), sink,
+                                   task.doc.name, mode=task.mode, counter=counter)
+        hits.extend(match_records(records, eng.matcher))
+    return _TaskResult(hits, counter[0], sink.found)
+
+
+class _RangeReader(io.RawIOBase):
+    """Reads at most ``left`` bytes from an already positioned file."""
+
+    def __init__(self, inner: IO[bytes], left: int) -> None:
+        self._inner = inner
+        self._left = left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._left <= 0:
+            return 0
+        data = self._inner.read(min(len(b), self._left))
+        self._left -= len(data)
+        b[: len(data)] = data
+        return len(data)
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = self._left
+        data = self._inner.read(max(0, min(n, self._left)))
+        self._left -= len(data)
+        return data
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
 def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc: Accumulator,
                    extras: Extras | None = None) -> FactSink:
+    """Scan every document, files in parallel and large files in ranges, and feed the
+    accumulator in document-then-range order so the report never depends on the number
+    of workers."""
     from authdoctor.extract.kinds import detect_kind
 
     sink = FactSink(FACT_RULES, eng.entry_anchor_count)
-    scratch = eng.scanner.new_scratch()
-    for doc in docs:
-        kind = detect_kind(doc.head)
-        if kind != "log" and extras is not None:
-            _analyze(doc, kind, eng, acc, extras)
-            continue
-        with doc.open() as stream:
-            if options.reference:
-                records = reference_records(stream)
+    workers = options.workers or default_workers()
+
+    def tasks() -> Iterator[list[_Task]]:
+        for doc in docs:
+            kind = detect_kind(doc.head)
+            if kind != "log" and extras is not None:
+                _analyze(doc, kind, eng, acc, extras)
+                continue
+            if (doc.path is not None and doc.size and workers > 1 and not options.reference
+                    and doc.size > options.split_bytes * 2):
+                yield _ranges(doc, options.split_bytes)
             else:
-                records = fast_records(stream, eng.scanner, options.progress, scratch, sink, doc.name)
-            for hit in match_records(records, eng.matcher):
-                if _within(hit.record.timestamp, options.since, options.until):
-                    acc.add(doc, hit.record, hit.entries, hit.normalized)
+                yield [_Task(doc)]
+
+    def consume(group: list[_Task], results: list[_TaskResult]) -> None:
+        line_shift = 0
+        for task, res in zip(group, results, strict=True):
+            for hit in res.hits:
+                rec = hit.record
+                if line_shift:
+                    rec = Record(line=rec.line + line_shift, text=rec.text, timestamp=rec.timestamp)
+                if _within(rec.timestamp, options.since, options.until):
+                    acc.add(task.doc, rec, hit.entries, hit.normalized)
+            for name, found in res.facts.items():
+                sink.found.setdefault(name, found)
+            line_shift += res.newlines
+
+    if workers == 1:
+        for group in tasks():
+            consume(group, [_scan_task(t, options, eng) for t in group])
+        return sink
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan") as pool:
+        pending: deque[tuple[list[_Task], list[Future[_TaskResult]]]] = deque()
+        for group in tasks():
+            pending.append((group, [pool.submit(_scan_task, t, options, eng) for t in group]))
+            while sum(len(g) for g, _ in pending) > workers * 4:
+                g, futs = pending.popleft()
+                consume(g, [f.result() for f in futs])
+        while pending:
+            g, futs = pending.popleft()
+            consume(g, [f.result() for f in futs])
     return sink
 
 
@@ -230,7 +356,7 @@ def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[
         for k, v in f.values.items():
             values.setdefault(k, v)
     ranked = rank(kb, [(f.entry, f.count) for f in findings], facts, external=external or [])
-    causes = []
+    causes: list[CauseResult] = []
     for rc in ranked[:MAX_CAUSES]:  # includes causes raised only by checks/analyzers (no contribution)
         if rc.score < MIN_SCORE and causes:
             break
@@ -270,7 +396,7 @@ def distinguish(causes: list[CauseResult]) -> str | None:
 
 def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenContext | None = None,
                        kb: KnowledgeBase | None = None) -> Report:
-    eng = engine_for(kb, options.engine) if kb is None else engine_for(kb, options.engine)
+    eng = engine_for(kb, options.engine)
     acc = Accumulator(eng.kb, options.max_samples)
     notes = ctx.notes if ctx is not None else []
     extras = Extras()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import NoReturn
 
 import typer
@@ -17,7 +17,7 @@ EXIT_FOUND = 1
 EXIT_USAGE = 2
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"

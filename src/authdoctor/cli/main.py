@@ -55,7 +55,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Find the root cause of a failing OAuth 2.0 / OpenID Connect / SSO integration."""
 
@@ -135,8 +137,15 @@ def diagnose(
         if p != "-" and not Path(p).exists():
             fail(f"{p}: no such file or folder")
     options = Options(
-        hint=hint, provider=provider, product=product, product_version=product_version, max_samples=samples,
-        reference=engine == "reference", engine="auto" if engine == "reference" else engine, since=since, until=until,
+        hint=hint,
+        provider=provider,
+        product=product,
+        product_version=product_version,
+        max_samples=samples,
+        reference=engine == "reference",
+        engine="auto" if engine == "reference" else engine,
+        since=since,
+        until=until,
     )
     try:
         with byte_progress(_total_size(paths), quiet) as progress:
@@ -155,8 +164,13 @@ def diagnose(
 
 @app.command()
 def explain(
-    query: Annotated[str, typer.Argument(help="A code (AADSTS50011, 50011, E0000004), name (InvalidReplyTo), "
-                                              "OAuth error (invalid_grant), entry id, or a whole message.")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            help="A code (AADSTS50011, 50011, E0000004), name (InvalidReplyTo), "
+            "OAuth error (invalid_grant), entry id, or a whole message."
+        ),
+    ],
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Explain one error: what it means, its root causes, the fix and how to confirm it."""
@@ -168,7 +182,9 @@ def explain(
 
 @app.command()
 def batch(
-    file: Annotated[Path, typer.Argument(help="JSON Lines: one {\"id\", \"input\", \"hint\"} object per line; '-' for stdin.")],
+    file: Annotated[
+        Path, typer.Argument(help='JSON Lines: one {"id", "input", "hint"} object per line; \'-\' for stdin.')
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="Output format: jsonl (one report per line).")] = "jsonl",
 ) -> None:
     """Triage many independent cases in one process: one JSON report per input line, in order."""

@@ -113,9 +113,8 @@ def facts_from_hint(hint: str) -> Facts:
         n = int(nodes.group(1))
         f.set("nodes", n, src)
         f.set("clustered", n > 1, src)
-    elif re.search(r"\bdata ?center\b|\b dc\b|\bcluster(?:ed)?\b|\bload ?balancer\b", f" {low}"):
-        if re.search(r"\bcluster(?:ed)?\b|\bload ?balancer\b|\bnodes\b", low):
-            f.set("clustered", True, src)
+    elif re.search(r"\bcluster(?:ed)?\b|\bload ?balancer\b|\bnodes\b", low):
+        f.set("clustered", True, src)
     if re.search(r"\bdata ?center\b|\b dc\b", f" {low}"):
         f.set("edition", "data-center", src)
     elif re.search(r"\bserver\b", low) and f.get("product"):
@@ -161,13 +160,15 @@ class FactRule:
 FACT_RULES: tuple[FactRule, ...] = (
     FactRule("cloud", "office365.us", r"(?P<v>outlook\.office365\.us)", "gcc-high"),
     FactRule("cloud", "microsoftonline.us", r"(?P<v>login\.microsoftonline\.us)", "gcc-high"),
-    FactRule("provider", "login.microsoftonline.com", r"(?P<v>login\.microsoftonline\.com)", "microsoft"),
-    FactRule("provider", "outlook.office365.com", r"(?P<v>outlook\.office365\.com)", "microsoft"),
-    FactRule("provider", "accounts.google.com", r"(?P<v>accounts\.google\.com)", "google"),
-    FactRule("provider", "imap.gmail.com", r"(?P<v>imap\.gmail\.com)", "google"),
     FactRule("proxy", "proxyHost", r"-Dhttps?\.proxyHost=(?P<v>[^\s\"']{1,200})", "true"),
     FactRule("java_version", "java.version", r"java\.version\s*[=:]\s*(?P<v>[0-9._u]{1,20})", None, java=True),
-    FactRule("java_version", "java.runtime.version", r"java\.runtime\.version\s*[=:]\s*(?P<v>[0-9._u]{1,20})", None, java=True),
+    FactRule(
+        "java_version",
+        "java.runtime.version",
+        r"java\.runtime\.version\s*[=:]\s*(?P<v>[0-9._u]{1,20})",
+        None,
+        java=True,
+    ),
     FactRule("product_version", "Jira Version", r"Jira Version\s*[=:]\s*(?P<v>\d+\.\d+\.\d+)"),
     FactRule("product_version", "jira.version", r"jira\.version\s*[=:]\s*(?P<v>\d+\.\d+\.\d+)"),
     FactRule("clustered", "Clustered", r"Clustered\s*[=:]\s*(?P<v>true)", "true"),

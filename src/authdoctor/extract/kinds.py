@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from authdoctor.extract.facts import Facts
@@ -47,15 +48,9 @@ def detect_kind(head: bytes) -> str:
     return "log"
 
 
-_LOADED = False
-
-
+@cache
 def _load_builtin() -> None:
     """Import the analyzer modules that ship with authdoctor (each calls ``register``)."""
-    global _LOADED
-    if _LOADED:
-        return
-    _LOADED = True
     import importlib
     import pkgutil
 

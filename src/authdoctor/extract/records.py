@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Literal
+from typing import IO, Literal
 
 from authdoctor.extract.timestamps import parse_timestamp, starts_with_timestamp
 
@@ -69,7 +69,7 @@ def record_from_bytes(raw: bytes, line: int) -> Record:
     return Record(line=line, text=text, timestamp=parse_timestamp(clipped[:64]))
 
 
-def read_head(stream: BinaryIO) -> tuple[bytes, bool]:
+def read_head(stream: IO[bytes]) -> tuple[bytes, bool]:
     """Read up to HEAD_BYTES; ``complete`` says the document ended within them."""
     head = stream.read(HEAD_BYTES)
     if len(head) < HEAD_BYTES:
@@ -78,7 +78,7 @@ def read_head(stream: BinaryIO) -> tuple[bytes, bool]:
     return head + extra, not extra
 
 
-def iter_lines(stream: BinaryIO, head: bytes) -> Iterator[bytes]:
+def iter_lines(stream: IO[bytes], head: bytes) -> Iterator[bytes]:
     """Lines without their newline, in bounded memory (long lines come in pieces)."""
     pending = head
     while True:
@@ -99,7 +99,7 @@ def iter_lines(stream: BinaryIO, head: bytes) -> Iterator[bytes]:
         pending += chunk
 
 
-def iter_records(stream: BinaryIO) -> Iterator[Record]:
+def iter_records(stream: IO[bytes]) -> Iterator[Record]:
     """The reference record assembler: every record of the document, in order."""
     head, complete = read_head(stream)
     mode = detect_mode(head, complete)

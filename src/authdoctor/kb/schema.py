@@ -67,6 +67,13 @@ class Signature(Strict):
         return str(getattr(self, self.kind))
 
 
+Kind = Literal["log", "url", "har", "jwt", "token_response", "text"]
+
+
+def _default_kinds() -> list[Kind]:
+    return ["log", "text"]
+
+
 class Match(Strict):
     """``any``: the entry fires when one of these matches a record.
 
@@ -77,9 +84,7 @@ class Match(Strict):
     ``(?P<v>...)`` each, reused in fix text as ``{name}``.
     """
 
-    kinds: list[Literal["log", "url", "har", "jwt", "token_response", "text"]] = Field(
-        default_factory=lambda: ["log", "text"]
-    )
+    kinds: list[Kind] = Field(default_factory=_default_kinds)
     any: list[Signature] = Field(min_length=1)
     all: list[Signature] = Field(default_factory=list)
     none: list[Signature] = Field(default_factory=list)
@@ -193,7 +198,7 @@ class Entry(Strict):
     aliases: list[str] = Field(default_factory=list, description="former ids of this entry")
     generic: bool = Field(
         default=False,
-        description="a catch-all (e.g. a bare OAuth error word): dropped from a record when a specific entry matches it",
+        description="a catch-all (a bare OAuth error word): dropped from a record when a specific entry matches it",
     )
 
     @property

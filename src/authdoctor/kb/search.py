@@ -30,12 +30,14 @@ class KBIndex:
         self.kb = kb
         self.db = sqlite3.connect(":memory:", check_same_thread=False)
         self.db.execute(
-            "CREATE VIRTUAL TABLE e USING fts5(id UNINDEXED, title, codes, messages, body, tokenize='unicode61')"
+            "CREATE VIRTUAL TABLE e USING fts5("
+            "id UNINDEXED, title, codes, messages, body, tokenize='unicode61')"
         )
         rows = []
         for entry in kb.entries:
             sigs = [s.value for s in entry.match.any]
-            codes = " ".join([*entry.codes, *entry.names, *entry.errors, *(c.lstrip("AADSTS") for c in entry.codes)])
+            numbers = (c.removeprefix("AADSTS") for c in entry.codes)
+            codes = " ".join([*entry.codes, *entry.names, *entry.errors, *numbers])
             body = " ".join([entry.explain, *entry.fix, *(c.id.replace("_", " ") for c in entry.causes)])
             rows.append((entry.id, entry.title, codes, " ".join(sigs), body))
         self.db.executemany("INSERT INTO e VALUES (?,?,?,?,?)", rows)

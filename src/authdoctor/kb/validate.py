@@ -17,16 +17,16 @@ from authdoctor.match.patterns import COMMON_WORDS, compile_signatures
 from authdoctor.match.safe_regex import compile_safe
 
 IMPERATIVE = frozenset(
-    """add adjust align allow apply approve cache capture close compute count decrypt fetch reduce
-    resolve reissue retrieve scan separate sort wrap ask assign avoid back block call change collect correct decode
-    delegate deploy enter fill go have increase inspect leave lower navigate obtain paste pick
-    provide put reach reconnect reinstall rerun restrict schedule share sync trust try unblock check choose clear compare configure confirm contact copy create delete
-    disable download edit empty enable ensure export find fix generate give grant import increase
-    install keep list log look make map move note open pass point raise re-authorise re-authorize
-    re-run read reauthorise reauthorize recreate redeem refresh regenerate register reload remove
-    rename renew repeat replace request reset restart restore retry return review revoke rotate run
-    save search select send set sign start stop switch tell test tick turn uncheck unlock update
-    upgrade upload use verify wait watch""".split()
+    """add adjust align allow apply approve cache capture close compute count decrypt fetch reduce resolve
+    reissue retrieve scan separate sort wrap ask assign avoid back block call change collect correct
+    decode delegate deploy enter fill go have increase inspect leave lower navigate obtain paste pick
+    provide put reach reconnect reinstall rerun restrict schedule share sync trust try unblock check
+    choose clear compare configure confirm contact copy create delete disable download edit empty enable
+    ensure export find fix generate give grant import increase install keep list log look make map move
+    note open pass point raise re-authorise re-authorize re-run read reauthorise reauthorize recreate
+    redeem refresh regenerate register reload remove rename renew repeat replace request reset restart
+    restore retry return review revoke rotate run save search select send set sign start stop switch
+    tell test tick turn uncheck unlock update upgrade upload use verify wait watch""".split()
 )
 _WORDISH = re.compile(r"[A-Za-z][A-Za-z-]*")
 NOT_IMPERATIVE = frozenset(
@@ -110,7 +110,9 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
                 out.append(Problem(where, f"pattern {sig.pattern!r} does not compile in Hyperscan: {exc}"))
             else:
                 if secs is not None and secs > MAX_COMPILE_SECONDS:
-                    out.append(Problem(where, f"pattern {sig.pattern[:60]!r} takes {secs:.2f}s to compile; simplify it"))
+                    out.append(
+                        Problem(where, f"pattern {sig.pattern[:60]!r} takes {secs:.2f}s to compile; simplify it")
+                    )
         if sig.role == "any" and not _anchor_in_pattern(sig.anchor, sig.pattern):
             out.append(Problem(where, f"anchor {sig.anchor!r} does not appear literally in {sig.pattern!r}"))
     for name, pattern in entry.match.extract.items():
@@ -138,8 +140,10 @@ def repeat_problem(pattern: str) -> str | None:
         hi = m.group(2)
         bound = int(hi) if hi else int(m.group(1))
         if bound > MAX_REPEAT:
-            return (f"counted repeat {m.group(0)} exceeds {{...,{MAX_REPEAT}}}: to require two fragments in one "
-                    f"record, put the second in `match.all` instead of a long gap")
+            return (
+                f"counted repeat {m.group(0)} exceeds {{...,{MAX_REPEAT}}}: to require two fragments in one "
+                f"record, put the second in `match.all` instead of a long gap"
+            )
     return None
 
 

@@ -8,6 +8,7 @@ against (and the fallback where no Hyperscan wheel exists).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,7 +22,7 @@ try:  # pragma: no cover - exercised implicitly on platforms with the wheel
 
     HAVE_HYPERSCAN = True
 except ImportError:  # pragma: no cover
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
     HAVE_HYPERSCAN = False
 
 
@@ -47,7 +48,7 @@ def hyperscan_flags(sig: CompiledSignature) -> int:
     return int(flags)
 
 
-def compile_database(expressions: list[bytes], flags: list[int]) -> object:
+def compile_database(expressions: list[bytes], flags: list[int]) -> Any:
     """One block-mode Hyperscan database, loaded from the disk cache when the same patterns
     were compiled before (compiling costs seconds, loading a millisecond)."""
     from authdoctor.cache import cache_key, load_or_build
@@ -55,12 +56,14 @@ def compile_database(expressions: list[bytes], flags: list[int]) -> object:
     assert hyperscan is not None
     key = cache_key("hs", getattr(hyperscan, "__version__", "?"), repr(flags), *(e.decode() for e in expressions))
 
-    def build() -> object:
+    def build() -> Any:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         db.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
         return db
 
-    return load_or_build("hsdb", key, build, dump=hyperscan.dumpb, load=hyperscan.loadb)
+    return load_or_build(
+        "hsdb", key, build, dump=hyperscan.dumpb, load=lambda b: hyperscan.loadb(b, hyperscan.HS_MODE_BLOCK)
+    )
 
 
 class HyperscanEngine:
@@ -68,7 +71,7 @@ class HyperscanEngine:
         assert hyperscan is not None
         assert all(s.sid == i for i, s in enumerate(sigs))
         self._db: Any = compile_database([s.pattern.encode() for s in sigs], [hyperscan_flags(s) for s in sigs])
-        self._scratch = hyperscan.Scratch(self._db)
+        self._local = threading.local()  # a Hyperscan scratch may serve one scan at a time
 
     def signature_hits(self, text: str) -> set[int]:
         hits: set[int] = set()
@@ -76,7 +79,10 @@ class HyperscanEngine:
         def on_match(sid: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
             hits.add(sid)
 
-        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match, scratch=self._scratch)
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        self._db.scan(text.encode("utf-8", "replace"), match_event_handler=on_match, scratch=scratch)
         return hits
 
 
@@ -92,11 +98,8 @@ class EntryMatcher:
     def build(cls, entries: Iterable[Entry], engine: str = "auto") -> EntryMatcher:
         elist = list(entries)
         sigs = compile_signatures(elist)
-        eng: Engine
-        if engine == "re2" or (engine == "auto" and not HAVE_HYPERSCAN):
-            eng = Re2Engine(sigs)
-        else:
-            eng = HyperscanEngine(sigs)
+        use_re2 = engine == "re2" or (engine == "auto" and not HAVE_HYPERSCAN)
+        eng: Engine = Re2Engine(sigs) if use_re2 else HyperscanEngine(sigs)
         return cls({e.id: e for e in elist}, sigs, eng)
 
     def match(self, normalized: str) -> list[str]:

@@ -19,9 +19,12 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]+")
 
 #: Tokens too common in healthy logs to be a useful anchor on their own.
 COMMON_WORDS = frozenset(
-    """error errors failed failure exception connection request response token tokens
-    invalid client server access the and for with from that this while service user
-    users message java http https null true false warn info debug""".split()
+    """error errors failed failure exception connection request response token tokens invalid client server
+    access the and for with from that this while service user users message java http https null true
+    false warn info debug issue issues refresh oauth oauth2 integration integrations directory connect
+    configuration config authenticate authenticated authentication authorization authorize application
+    login mail email session timeout password secret scope scopes redirect callback provider account
+    domain header cookie unknown denied expired missing found code status resource tenant policy""".split()
 )
 
 
@@ -56,7 +59,36 @@ def derived_anchor(sig: Signature) -> str:
         raise ValueError(f"signature {sig.value!r} has no literal token to anchor on")
     # Prefer the longest token that is not a common log word; ties: the earliest.
     ranked = sorted(tokens, key=lambda t: (t.lower() not in COMMON_WORDS, len(t)), reverse=True)
-    return ranked[0]
+    return str(ranked[0])
+
+
+# How a character of a message may look in raw, undecoded log bytes (JSON escapes,
+# HTML-safe \u escapes, doubly escaped JSON inside JSON).
+_RAW_FORMS = {
+    "/": r"\\*/",
+    '"': r"\\*\"",
+    "'": r"(?:'|\\+u0027)",
+    "<": r"(?:<|\\+u003[cC])",
+    ">": r"(?:>|\\+u003[eE])",
+    "&": r"(?:&|\\+u0026)",
+}
+_RAW_SPACE = r"(?:\s|\\+[rnt])+"
+
+
+def raw_anchor_pattern(sig: Signature) -> str:
+    """The pattern the fast scanner looks for in raw bytes.
+
+    For ``text`` signatures it is the whole message, tolerant of every way a log may
+    encode it (so it fires about as rarely as the message itself); for the others it is
+    the literal anchor. Either way it matches wherever the normalised record would match:
+    a superset, never a miss.
+    """
+    if sig.kind != "text" or sig.anchor:
+        return literal(derived_anchor(sig))
+    parts = []
+    for word in sig.value.split():
+        parts.append("".join(_RAW_FORMS.get(ch, literal(ch)) for ch in word))
+    return _RAW_SPACE.join(parts)
 
 
 @dataclass(frozen=True)
@@ -69,6 +101,7 @@ class CompiledSignature:
     pattern: str
     anchor: str
     ignore_case: bool
+    raw_anchor: str = ""
 
 
 def compile_signatures(entries: tuple[Entry, ...] | list[Entry]) -> list[CompiledSignature]:
@@ -84,6 +117,7 @@ def compile_signatures(entries: tuple[Entry, ...] | list[Entry]) -> list[Compile
                         pattern=pattern_for(sig),
                         anchor=derived_anchor(sig),
                         ignore_case=sig.ignore_case,
+                        raw_anchor=raw_anchor_pattern(sig),
                     )
                 )
     return out

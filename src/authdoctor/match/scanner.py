@@ -13,8 +13,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any
 
+from authdoctor.extract.facts import FactRule, java_version_normal
 from authdoctor.extract.normalize import normalize
 from authdoctor.extract.records import (
     MAX_RECORD_BYTES,
@@ -27,8 +28,6 @@ from authdoctor.extract.records import (
     starts_record,
 )
 from authdoctor.match.engine import HAVE_HYPERSCAN, EntryMatcher, compile_database
-from authdoctor.extract.facts import FactRule, java_version_normal
-from authdoctor.match.patterns import literal
 from authdoctor.match.safe_regex import compile_safe
 
 CHUNK_BYTES = 4 << 20
@@ -54,18 +53,17 @@ class AnchorScanner:
     """One compiled database of anchors; ``offsets`` lists where any anchor ends in a buffer."""
 
     def __init__(self, anchors: list[tuple[str, bool]]) -> None:
+        """``anchors``: (pattern, caseless); patterns are regexes (literals already escaped)."""
         self.anchors = anchors
         self._hs: Any = None
         if HAVE_HYPERSCAN:
             self._hs = compile_database(
-                [literal(a).encode() for a, _ in anchors],
+                [a.encode() for a, _ in anchors],
                 [hyperscan.HS_FLAG_CASELESS if ci else 0 for _, ci in anchors],
             )
         else:  # pragma: no cover - RE2 fallback where no Hyperscan wheel exists
-            from authdoctor.match.safe_regex import compile_safe
-
-            alternation = "|".join(f"(?i:{literal(a)})" if ci else literal(a) for a, ci in anchors)
-            self._re2 = compile_safe(alternation.encode().decode())
+            alternation = "|".join(f"(?i:{a})" if ci else f"(?:{a})" for a, ci in anchors)
+            self._re2 = compile_safe(alternation)
 
     def hits(self, buf: bytes, scratch: object | None = None) -> list[tuple[int, int]]:
         """(end offset, anchor index) of every anchor occurrence, in offset order."""
@@ -85,7 +83,7 @@ class AnchorScanner:
 
     def _index_of(self, found: str) -> int:  # pragma: no cover - RE2 fallback only
         for i, (a, ci) in enumerate(self.anchors):
-            if found == a or (ci and found.lower() == a):
+            if compile_safe(a, ci).fullmatch(found):
                 return i
         return 0
 
@@ -94,12 +92,11 @@ class AnchorScanner:
 
 
 def anchors_for(matcher: EntryMatcher) -> list[tuple[str, bool]]:
-    """Unique anchors of the signatures that can make an entry fire (role ``any``)."""
+    """Unique raw-byte anchor patterns of the signatures that can make an entry fire."""
     seen: dict[tuple[str, bool], None] = {}
     for s in matcher.sigs:
         if s.role == "any":
-            key = (s.anchor.lower(), True) if s.ignore_case else (s.anchor, False)
-            seen.setdefault(key, None)
+            seen.setdefault((s.raw_anchor, s.ignore_case), None)
     return list(seen)
 
 
@@ -172,16 +169,25 @@ def _record_bounds(region: bytes, hit: int, mode: Mode) -> tuple[int, int]:
 
 
 def fast_records(
-    stream: BinaryIO,
+    stream: IO[bytes],
     scanner: AnchorScanner,
     progress: ProgressFn | None = None,
     scratch: object | None = None,
     facts: FactSink | None = None,
     name: str = "",
+    mode: Mode | None = None,
+    counter: list[int] | None = None,
 ) -> Iterator[Record]:
-    """Records that contain at least one anchor, in document order."""
+    """Records that contain at least one anchor, in document order.
+
+    ``mode`` is given when the stream is a range of a larger document that starts at a
+    record boundary (the mode was decided on the document's head); line numbers are then
+    relative to the range, and ``counter[0]`` receives the number of newlines read so the
+    caller can shift them.
+    """
     head, complete = read_head(stream)
-    mode = detect_mode(head, complete)
+    if mode is None:
+        mode = detect_mode(head, complete)
     if progress:
         progress(len(head))
     if mode == "paste":
@@ -220,6 +226,23 @@ def fast_records(
         yield from _records_in(region, base_line, mode, scanner, scratch, facts, name)
         base_line += region.count(b"\n")
         buf = buf[cut:]
+    if counter is not None:
+        counter[0] = base_line - 1
+
+
+def next_record_start(window: bytes, mode: Mode) -> int | None:
+    """The first record start in ``window`` from its third line on (the first line may be
+    cut, and the second needs a whole predecessor to judge a blank line)."""
+    pos = window.find(b"\n")
+    if pos < 0:
+        return None
+    pos = window.find(b"\n", pos + 1)
+    while 0 <= pos < len(window) - 1:
+        start = pos + 1
+        if _is_start(window, start, mode):
+            return start
+        pos = window.find(b"\n", start)
+    return None
 
 
 def _line_around(buf: bytes, off: int) -> bytes:
@@ -252,7 +275,7 @@ def _records_in(
         yield record_from_bytes(region[start:end][: MAX_RECORD_BYTES + 1], line_no)
 
 
-def reference_records(stream: BinaryIO) -> Iterator[Record]:
+def reference_records(stream: IO[bytes]) -> Iterator[Record]:
     return iter_records(stream)
 
 

@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 def fill(step: str, values: dict[str, str], facts: Facts) -> str:
     def repl(m: re.Match[str]) -> str:
         name = m.group(1)
-        if name in values and values[name]:
+        if values.get(name):
             return values[name]
         fact = facts.get(name)
         if fact is not None and not isinstance(fact, bool):

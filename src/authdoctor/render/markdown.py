@@ -33,8 +33,8 @@ def to_markdown(report: Report) -> str:
             lines.append("")
     if report.checks:
         lines += ["## Configuration checks", "", "| severity | rule | finding |", "|---|---|---|"]
-        for c in report.checks:
-            lines.append(f"| {c.get('severity')} | `{c.get('rule')}` | {c.get('title')}: {c.get('message', '')} |")
+        for chk in report.checks:
+            lines.append(f"| {chk.get('severity')} | `{chk.get('rule')}` | {chk.get('title')}: {chk.get('message', '')} |")
         lines.append("")
     if report.causes:
         lines += ["## Root causes, most likely first", ""]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
@@ -28,7 +30,7 @@ def _when(first: str | None, last: str | None) -> str:
 
 
 def to_text(report: Report, width: int = 100, color: bool = False) -> str:
-    console = Console(width=width, record=True, force_terminal=color, no_color=not color, file=_Null(),
+    console = Console(width=width, record=True, force_terminal=color, no_color=not color, file=io.StringIO(),
                       highlight=False, soft_wrap=False)
     out = console.print
     n = len(report.findings)
@@ -70,13 +72,13 @@ def to_text(report: Report, width: int = 100, color: bool = False) -> str:
     if report.checks:
         out()
         out(Text("Configuration checks", style="bold underline"))
-        for c in report.checks:
-            sev = str(c.get("severity", "info"))
+        for chk in report.checks:
+            sev = str(chk.get("severity", "info"))
             style = {"error": "red", "warning": "yellow"}.get(sev, "dim")
-            out(Text.assemble((f"[{sev}] ", style), (str(c.get("rule", "")), "bold"), "  ", str(c.get("title", ""))))
-            if c.get("message"):
-                out(Padding(Text(str(c["message"])), (0, 0, 0, 2)))
-            fix = c.get("fix") or {}
+            out(Text.assemble((f"[{sev}] ", style), (str(chk.get("rule", "")), "bold"), "  ", str(chk.get("title", ""))))
+            if chk.get("message"):
+                out(Padding(Text(str(chk["message"])), (0, 0, 0, 2)))
+            fix = chk.get("fix") or {}
             if isinstance(fix, dict):
                 for k, v in fix.items():
                     out(Padding(Text(f"fix {k}: {v}", style="green"), (0, 0, 0, 2)))
@@ -122,11 +124,3 @@ def _steps(marks: list[str], steps: list[str]) -> Table:
     for mark, step in zip(marks, steps, strict=True):
         grid.add_row(mark, step)
     return Padding(grid, (0, 0, 0, 1))  # type: ignore[return-value]
-
-
-class _Null:
-    def write(self, _s: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        pass

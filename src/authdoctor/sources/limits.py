@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from authdoctor.errors import InputError
 
@@ -29,7 +29,8 @@ class Budget:
         self.used += n
         if self.used > self.limits.max_total_bytes:
             raise InputError(
-                f"{label}: decompressed input exceeds {self.limits.max_total_bytes >> 30} GiB; refusing (possible archive bomb)"
+                f"{label}: decompressed input exceeds {self.limits.max_total_bytes >> 30} GiB; "
+                "refusing (possible archive bomb)"
             )
 
 
@@ -38,8 +39,15 @@ class BoundedReader(io.RawIOBase):
     errors into an early end plus a note, so a truncated or lying archive is reported
     instead of crashing the scan."""
 
-    def __init__(self, inner: BinaryIO, label: str, budget: Budget, notes: list[str], max_bytes: int | None = None,
-                 ratio_base: int | None = None) -> None:
+    def __init__(
+        self,
+        inner: IO[bytes],
+        label: str,
+        budget: Budget,
+        notes: list[str],
+        max_bytes: int | None = None,
+        ratio_base: int | None = None,
+    ) -> None:
         self._inner = inner
         self._label = label
         self._budget = budget
@@ -70,13 +78,16 @@ class BoundedReader(io.RawIOBase):
         self._read += n
         if self._max is not None and self._read > self._max:
             self._done = True
-            raise InputError(f"{self._label}: yields more than its declared {self._max} bytes; refusing (archive bomb?)")
+            raise InputError(
+                f"{self._label}: yields more than its declared {self._max} bytes; refusing (archive bomb?)"
+            )
         if self._ratio_base is not None:
             lim = self._budget.limits
             if self._read > lim.ratio_floor_bytes and self._read > self._ratio_base * lim.max_ratio:
                 self._done = True
                 raise InputError(
-                    f"{self._label}: expands more than {lim.max_ratio}x its compressed size; refusing (compression bomb?)"
+                    f"{self._label}: expands more than {lim.max_ratio}x its compressed size; "
+                    "refusing (compression bomb?)"
                 )
         self._budget.take(n, self._label)
         b[:n] = data

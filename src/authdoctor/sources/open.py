@@ -19,10 +19,10 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 from authdoctor.errors import InputError
-from authdoctor.sources.limits import Budget, BoundedReader, Limits
+from authdoctor.sources.limits import BoundedReader, Budget, Limits
 
 SNIFF = 8192
 
@@ -32,10 +32,11 @@ class Document:
     """One readable text document; ``open`` returns a fresh binary stream each time."""
 
     name: str
-    open: Callable[[], BinaryIO]
+    open: Callable[[], IO[bytes]]
     size: int | None = None
     node: str | None = None
     head: bytes = b""
+    path: Path | None = None  # set for plain regular files, which may be split into ranges
 
 
 @dataclass
@@ -58,7 +59,7 @@ def _magic(head: bytes) -> str | None:
         return "xz"
     if head.startswith(b"\x28\xb5\x2f\xfd"):
         return "zstd"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"
@@ -69,16 +70,16 @@ def looks_binary(head: bytes) -> bool:
     return b"\x00" in head[:SNIFF]
 
 
-def _decompressor(kind: str, raw: BinaryIO) -> BinaryIO:
+def _decompressor(kind: str, raw: IO[bytes]) -> IO[bytes]:
     if kind == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
+        return cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
     if kind == "bz2":
-        return bz2.BZ2File(raw, mode="rb")
+        return cast(IO[bytes], bz2.BZ2File(raw, mode="rb"))
     if kind == "xz":
-        return lzma.LZMAFile(raw, mode="rb")
+        return cast(IO[bytes], lzma.LZMAFile(raw, mode="rb"))
     import zstandard
 
-    return zstandard.ZstdDecompressor().stream_reader(raw)  # type: ignore[no-any-return]
+    return zstandard.ZstdDecompressor().stream_reader(raw)
 
 
 def _unsafe_member(name: str) -> bool:
@@ -86,8 +87,9 @@ def _unsafe_member(name: str) -> bool:
     return p.startswith("/") or any(part == ".." for part in p.split("/")) or (len(p) > 1 and p[1] == ":")
 
 
-def _from_opener(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int,
-                 size: int | None) -> Iterator[Document]:
+def _from_opener(
+    name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: int, size: int | None
+) -> Iterator[Document]:
     with opener() as probe:
         head = probe.read(SNIFF)
         # tar needs 262 bytes; ensured by SNIFF
@@ -98,11 +100,14 @@ def _from_opener(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, de
             return
         inner_name = name[:-3] if name.endswith((".gz", ".xz")) else name
 
-        def open_inner(kind: str = kind) -> BinaryIO:
+        def open_inner(kind: str = kind) -> IO[bytes]:
             raw = opener()
-            return io.BufferedReader(  # type: ignore[arg-type]
-                BoundedReader(_decompressor(kind, raw), name, ctx.budget, ctx.notes, ratio_base=size),
-                buffer_size=1 << 20,
+            return cast(
+                IO[bytes],
+                io.BufferedReader(
+                    BoundedReader(_decompressor(kind, raw), name, ctx.budget, ctx.notes, ratio_base=size),
+                    buffer_size=1 << 20,
+                ),
             )
 
         # A compressed tar is still a tar: look inside once.
@@ -128,7 +133,7 @@ def _from_opener(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, de
     yield Document(name=name, open=opener, size=size, head=head)
 
 
-def _zip(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int) -> Iterator[Document]:
+def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: int) -> Iterator[Document]:
     if depth > ctx.limits.max_depth:
         ctx.notes.append(f"{name}: skipped: archives nested deeper than {ctx.limits.max_depth}")
         return
@@ -156,19 +161,24 @@ def _zip(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int
             continue
         lim = ctx.limits
         if info.file_size > lim.ratio_floor_bytes and info.file_size > max(info.compress_size, 1) * lim.max_ratio:
-            ctx.notes.append(f"{label}: refused: expands {info.file_size // max(info.compress_size, 1)}x (archive bomb?)")
+            ctx.notes.append(
+                f"{label}: refused: expands {info.file_size // max(info.compress_size, 1)}x (archive bomb?)"
+            )
             continue
 
-        def open_member(info: zipfile.ZipInfo = info, label: str = label) -> BinaryIO:
-            return io.BufferedReader(  # type: ignore[arg-type]
-                BoundedReader(zf.open(info), label, ctx.budget, ctx.notes, max_bytes=info.file_size),
-                buffer_size=1 << 20,
+        def open_member(info: zipfile.ZipInfo = info, label: str = label) -> IO[bytes]:
+            return cast(
+                IO[bytes],
+                io.BufferedReader(
+                    BoundedReader(zf.open(info), label, ctx.budget, ctx.notes, max_bytes=info.file_size),
+                    buffer_size=1 << 20,
+                ),
             )
 
         yield from _from_opener(label, open_member, ctx, depth, info.compress_size)
 
 
-def _tar(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int) -> Iterator[Document]:
+def _tar(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: int) -> Iterator[Document]:
     if depth > ctx.limits.max_depth:
         ctx.notes.append(f"{name}: skipped: archives nested deeper than {ctx.limits.max_depth}")
         return
@@ -177,7 +187,7 @@ def _tar(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int
     import tempfile
 
     try:
-        tf = tarfile.open(fileobj=opener(), mode="r|")
+        tf = tarfile.open(fileobj=opener(), mode="r|")  # noqa: SIM115 - a stream read member by member
         for member in tf:
             if not member.isfile():
                 if member.issym() or member.islnk():
@@ -200,9 +210,9 @@ def _tar(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int
             spool.seek(0)
             data_size = copied
 
-            def open_spool(spool: tempfile.SpooledTemporaryFile[bytes] = spool) -> BinaryIO:
+            def open_spool(spool: tempfile.SpooledTemporaryFile[bytes] = spool) -> IO[bytes]:
                 spool.seek(0)
-                return _NoClose(spool)  # type: ignore[return-value]
+                return cast(IO[bytes], _NoClose(cast(IO[bytes], spool)))
 
             yield from _from_opener(label, open_spool, ctx, depth, data_size)
     except (tarfile.TarError, EOFError, OSError) as exc:
@@ -212,7 +222,7 @@ def _tar(name: str, opener: Callable[[], BinaryIO], ctx: OpenContext, depth: int
 class _NoClose(io.BufferedIOBase):
     """Lets several readers reuse one spooled member without closing it."""
 
-    def __init__(self, inner: BinaryIO) -> None:
+    def __init__(self, inner: IO[bytes]) -> None:
         self._inner = inner
 
     def read(self, n: int | None = -1) -> bytes:
@@ -225,14 +235,14 @@ class _NoClose(io.BufferedIOBase):
         pass
 
 
-def _file_opener(path: Path) -> Callable[[], BinaryIO]:
-    def open_file() -> BinaryIO:
-        return open(path, "rb", buffering=1 << 20)  # noqa: SIM115 - caller closes
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    def open_file() -> IO[bytes]:
+        return open(path, "rb", buffering=1 << 20)
 
     return open_file
 
 
-def iter_documents(inputs: list[str], ctx: OpenContext, stdin: BinaryIO | None = None) -> Iterator[Document]:
+def iter_documents(inputs: list[str], ctx: OpenContext, stdin: IO[bytes] | None = None) -> Iterator[Document]:
     """Documents for each input, in the order given; folders are walked in name order."""
     for item in inputs:
         if item == "-":
@@ -259,10 +269,13 @@ def _path_documents(path: Path, ctx: OpenContext) -> Iterator[Document]:
     if size == 0:
         ctx.notes.append(f"{path}: skipped: empty")
         return
-    yield from _from_opener(str(path), _file_opener(path), ctx, 0, size)
+    for doc in _from_opener(str(path), _file_opener(path), ctx, 0, size):
+        if doc.name == str(path):
+            doc.path = path
+        yield doc
 
 
-def _stdin_documents(stream: BinaryIO, ctx: OpenContext) -> Iterator[Document]:
+def _stdin_documents(stream: IO[bytes], ctx: OpenContext) -> Iterator[Document]:
     """stdin can be read once; small input is kept in memory, large input spooled to disk."""
     import tempfile
 
@@ -274,9 +287,9 @@ def _stdin_documents(stream: BinaryIO, ctx: OpenContext) -> Iterator[Document]:
     if size == 0:
         raise InputError("stdin: no input (pipe a log or paste an error, then end with Ctrl-D)")
 
-    def open_spool() -> BinaryIO:
+    def open_spool() -> IO[bytes]:
         spool.seek(0)
-        return _NoClose(spool)  # type: ignore[return-value]
+        return cast(IO[bytes], _NoClose(cast(IO[bytes], spool)))
 
     yield from _from_opener("<stdin>", open_spool, ctx, 0, size)
 
@@ -284,7 +297,7 @@ def _stdin_documents(stream: BinaryIO, ctx: OpenContext) -> Iterator[Document]:
 def inline_document(name: str, text: str) -> Document:
     data = text.encode("utf-8", "replace")
 
-    def open_bytes() -> BinaryIO:
+    def open_bytes() -> IO[bytes]:
         return io.BytesIO(data)
 
     return Document(name=name, open=open_bytes, size=len(data), head=data[:SNIFF])

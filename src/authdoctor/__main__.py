@@ -1,0 +1,3 @@
+from authdoctor.cli.main import run
+
+run()
