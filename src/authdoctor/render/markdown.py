@@ -34,7 +34,8 @@ def to_markdown(report: Report) -> str:
     if report.checks:
         lines += ["## Configuration checks", "", "| severity | rule | finding |", "|---|---|---|"]
         for chk in report.checks:
-            lines.append(f"| {chk.get('severity')} | `{chk.get('rule')}` | {chk.get('title')}: {chk.get('message', '')} |")
+            title, message = chk.get("title"), chk.get("message", "")
+            lines.append(f"| {chk.get('severity')} | `{chk.get('rule')}` | {title}: {message} |")
         lines.append("")
     if report.causes:
         lines += ["## Root causes, most likely first", ""]

@@ -75,7 +75,8 @@ def to_text(report: Report, width: int = 100, color: bool = False) -> str:
         for chk in report.checks:
             sev = str(chk.get("severity", "info"))
             style = {"error": "red", "warning": "yellow"}.get(sev, "dim")
-            out(Text.assemble((f"[{sev}] ", style), (str(chk.get("rule", "")), "bold"), "  ", str(chk.get("title", ""))))
+            rule, title = str(chk.get("rule", "")), str(chk.get("title", ""))
+            out(Text.assemble((f"[{sev}] ", style), (rule, "bold"), "  ", title))
             if chk.get("message"):
                 out(Padding(Text(str(chk["message"])), (0, 0, 0, 2)))
             fix = chk.get("fix") or {}
