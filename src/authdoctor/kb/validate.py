@@ -13,7 +13,7 @@ from pathlib import Path
 
 from authdoctor.kb.load import KBError, KnowledgeBase, entry_files, load_causes, load_entry
 from authdoctor.kb.schema import Entry
-from authdoctor.match.patterns import COMMON_WORDS, compile_signatures
+from authdoctor.match.patterns import COMMON_WORDS, compile_signatures, literal
 from authdoctor.match.safe_regex import compile_safe
 
 IMPERATIVE = frozenset(
@@ -92,9 +92,12 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
     except ValueError as exc:
         return [*out, Problem(where, str(exc))]
     for sig in sigs:
-        if len(sig.anchor) < 5 and not sig.anchor.isupper():
+        # Only literal anchors reach the raw scanner as a single token; a text signature
+        # without an explicit anchor is scanned as its whole (escape-tolerant) message.
+        literal_anchor = sig.role == "any" and sig.raw_anchor == literal(sig.anchor)
+        if literal_anchor and len(sig.anchor) < 5 and not sig.anchor.isupper():
             out.append(Problem(where, f"anchor {sig.anchor!r} is shorter than 5 characters"))
-        if sig.anchor.lower() in COMMON_WORDS:
+        if literal_anchor and sig.anchor.lower() in COMMON_WORDS:
             out.append(Problem(where, f"anchor {sig.anchor!r} is a common log word; give a better `anchor:`"))
         try:
             compile_safe(sig.pattern, sig.ignore_case)
