@@ -115,6 +115,10 @@ def diagnose(
     ] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     width: Annotated[int | None, typer.Option(help="Text width (default: the terminal's, else 100).")] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Integration profile (YAML/JSON): its facts and checks re-rank the causes."),
+    ] = None,
 ) -> None:
     """Read evidence and report known errors, ranked root causes, fixes and confirming checks.
 
@@ -147,6 +151,13 @@ def diagnose(
         since=since,
         until=until,
     )
+    if profile is not None:
+        from authdoctor.profile.run import profile_inputs
+
+        try:
+            options.extra_facts, options.external_causes = profile_inputs(profile)
+        except InputError as exc:
+            fail(str(exc))
     try:
         with byte_progress(_total_size(paths), quiet) as progress:
             options.progress = progress
@@ -196,6 +207,13 @@ def batch(
 
 
 # --- extension commands: issue 4 (check) and issue 5 (har, jwt) register here ---
+from authdoctor.cli.check import check as _check  # noqa: E402 - registered here by design
+
+app.command("check")(_check)
+from authdoctor.cli.evidence import har_app, jwt_command  # noqa: E402 - registered here by design
+
+app.add_typer(har_app, name="har")
+app.command("jwt")(jwt_command)
 
 
 def run() -> None:

@@ -11,6 +11,7 @@ holds the two to the same answer.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -55,6 +56,7 @@ class AnchorScanner:
     def __init__(self, anchors: list[tuple[str, bool]]) -> None:
         """``anchors``: (pattern, caseless); patterns are regexes (literals already escaped)."""
         self.anchors = anchors
+        self._local = threading.local()
         self._hs: Any = None
         if HAVE_HYPERSCAN:
             self._hs = compile_database(
@@ -73,6 +75,10 @@ class AnchorScanner:
             def on_match(aid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
                 out.append((to, aid))
 
+            if scratch is None:  # a database loaded from the cache carries no scratch of its own
+                scratch = getattr(self._local, "scratch", None)
+                if scratch is None:
+                    scratch = self._local.scratch = hyperscan.Scratch(self._hs)
             self._hs.scan(buf, match_event_handler=on_match, scratch=scratch)
         else:  # pragma: no cover
             text = buf.decode("latin-1")

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-SCHEMA_ID = "https://authdoctor.dev/schemas/profile.schema.json"
+SCHEMA_ID = "urn:authdoctor:schema:profile/1"
 
 Product = Literal["jira", "jsm", "confluence", "bitbucket", "bamboo", "posit-connect", "generic"]
 Edition = Literal["server", "data-center", "cloud"]
@@ -130,7 +130,9 @@ class Profile(_Strict):
     provider: Provider | None = Field(None, description="The identity provider.")
     cloud: Cloud | None = Field(None, description="Microsoft cloud of the tenant.")
     tenant_id: str | None = Field(None, description="Microsoft tenant (directory) ID or domain.")
-    app_account_type: AccountType | None = Field(None, description="Microsoft app registration: supported account types.")
+    app_account_type: AccountType | None = Field(
+        None, description="Microsoft app registration: supported account types."
+    )
     github_app_type: Literal["oauth-app", "github-app"] | None = Field(
         None, description="GitHub: an OAuth App or a GitHub App."
     )
@@ -140,7 +142,9 @@ class Profile(_Strict):
         None, description="Client secret value, or env:VARIABLE to read it from the environment. Never printed."
     )
     client_secret_expires: date | None = Field(None, description="Expiry date of the client secret (YYYY-MM-DD).")
-    client_auth_method: AuthMethod | None = Field(None, description="How the client authenticates at the token endpoint.")
+    client_auth_method: AuthMethod | None = Field(
+        None, description="How the client authenticates at the token endpoint."
+    )
     pkce: bool | None = Field(None, description="True when the client sends a PKCE code challenge.")
     grant_type: GrantType | None = Field(None, description="The OAuth grant the integration uses.")
     needs_refresh_token: bool | None = Field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from authdoctor.model import Report
+from authdoctor.render.flows import flows_markdown
 from authdoctor.render.histogram import span_label, sparkline
 
 
@@ -31,6 +32,7 @@ def to_markdown(report: Report) -> str:
                 where = f"{ev.source}:{ev.line}" if ev.line is not None else ev.source
                 lines += ["", f"`{where}`", "", _fence(ev.text)]
             lines.append("")
+    lines += flows_markdown(report)
     if report.checks:
         lines += ["## Configuration checks", "", "| severity | rule | finding |", "|---|---|---|"]
         for chk in report.checks:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from authdoctor.model import Report
+from authdoctor.render.flows import flows_text
 from authdoctor.render.histogram import span_label, sparkline
 
 
@@ -69,6 +70,7 @@ def to_text(report: Report, width: int = 100, color: bool = False) -> str:
             if f.values:
                 vals = ", ".join(f"{k}={v}" for k, v in f.values.items())
                 out(Padding(Text(f"values: {vals}", style="dim"), (0, 0, 0, 2)))
+    flows_text(report, out)
     if report.checks:
         out()
         out(Text("Configuration checks", style="bold underline"))
