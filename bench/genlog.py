@@ -26,13 +26,19 @@ NOISE = [
     "WARN ServiceRunner     [c.a.jira.cluster.lock.DatabaseClusterLockManager] Lock 'index-{num}' held for {ms} ms",
     "INFO {user} {req} {ip} /rest/servicedesk/1/servicedesk/{proj}/incomingemail [c.a.s.i.rest.emailchannel.EmailChannelResource] Email channel status OK",
     "INFO ServiceRunner     [c.a.oauth2.client.token.DefaultTokenRefresher] OAuth token refreshed successfully for integration {uuid}",
-    "INFO ServiceRunner     [c.a.jira.security.ssl.TrustStoreManager] PKIX validation enabled for outbound HTTPS connections",
     "DEBUG ServiceRunner     [c.a.jira.mail.MailServerManager] Connecting to imap.example.org:993 (IMAPS) with OAuth 2.0",
     "INFO {user} {req} {ip} /secure/admin/IncomingMailServers.jspa [c.a.j.web.action.admin.mail.ViewMailServers] Viewed incoming mail servers",
     "WARN {user} {req} {ip} /rest/api/2/search [c.a.jira.issue.search.providers.LuceneSearchProvider] Slow query took {ms} ms: project = {proj}",
     "INFO Caesium-1-1 ServiceRunner     [c.a.j.p.h.service.HealthCheckProcess] Health check 'Base URL' passed",
     "DEBUG {user} {req} {ip} /rest/analytics/1.0/publish/bulk [c.a.analytics.client.EventPublisher] {{\"events\":[{{\"name\":\"jira.issue.viewed\",\"id\":{num},\"properties\":{{\"ms\":{ms}}}}}]}}",
-    "INFO ServiceRunner     [c.a.crowd.directory.DbCachingRemoteDirectory] Incremental sync completed in {ms} ms; AADSTS codes are not used here",
+    "INFO ServiceRunner     [c.a.crowd.directory.DbCachingRemoteDirectory] Incremental sync completed in {ms} ms",
+]
+# Healthy lines that share words with real failures (as in the research corpus: about 1 in 2,000).
+NEAR_MISSES = [
+    "INFO ServiceRunner     [c.a.jira.security.ssl.TrustStoreManager] PKIX validation enabled for outbound HTTPS connections",
+    "INFO ServiceRunner     [c.a.oauth2.client.token.DefaultTokenRefresher] Token refreshed; AADSTS500113x is not a known code",
+    "DEBUG ServiceRunner     [c.a.jira.mail.MailFetcherService] AUTHENTICATE XOAUTH2 accepted by imap.example.org",
+    "INFO ServiceRunner     [c.a.jira.web.filters.ProxyFilter] Proxy returns HTTP/1.1 200 Connection established",
 ]
 TRACE_NOISE = [
     "WARN {user} {req} {ip} /rest/api/2/issue/{proj}-{num} [c.a.jira.rest.v2.issue.IssueResource] Issue not found\n"
@@ -88,6 +94,8 @@ def generate(out: object, size: int, seed: int = 7, error_every: int = 2000,
             failures += 1
         elif lines % 97 == 0:
             body = rng.choice(traces)
+        elif lines % 1999 == 0:
+            body = rng.choice(NEAR_MISSES)
         else:
             body = pool[rng.randrange(len(pool))]
         line = f"{stamp}{thread} {body}\n"

@@ -351,15 +351,18 @@ def build_report(kb: KnowledgeBase, acc: Accumulator, facts: Facts, notes: list[
                 hourly=dict(sorted(a.hourly.items())), nodes=dict(sorted(a.nodes.items())),
             )
         )
-    values: dict[str, str] = {}
-    for f in findings:
-        for k, v in f.values.items():
-            values.setdefault(k, v)
+    values_by_entry = {f.entry: f.values for f in findings}
     ranked = rank(kb, [(f.entry, f.count) for f in findings], facts, external=external or [])
     causes: list[CauseResult] = []
     for rc in ranked[:MAX_CAUSES]:  # includes causes raised only by checks/analyzers (no contribution)
         if rc.score < MIN_SCORE and causes:
             break
+        # Values come only from the findings behind this cause (most weight first), so an app
+        # id seen in one error never lands in the fix for another.
+        values: dict[str, str] = {}
+        for contrib in sorted(rc.contributions, key=lambda c: -c.share):
+            for k, v in values_by_entry.get(contrib.entry.id, {}).items():
+                values.setdefault(k, v)
         fix, confirm = steps(rc, kb, values, facts)
         info = kb.causes.get(rc.id)
         guide = kb.guides.get(rc.id)

@@ -394,3 +394,21 @@ def test_diagnose_renders_the_timeline_in_text_and_markdown(tmp_path: Path) -> N
     assert b"Evidence decoded" in text.stdout and b"Flow 1: client" in text.stdout
     md = run_cli("diagnose", str(path), "--format", "markdown")
     assert b"## Evidence decoded" in md.stdout and b"| 7 |" in md.stdout
+
+
+def test_healthy_single_node_flow_raises_no_structural_cause() -> None:
+    h = Har(browser="firefox")
+    h.add("GET", f"{APP}/plugins/servlet/oauth2/authorize?id=7", 302, cookies={"JSESSIONID": "AB12.node1"},
+          resp_headers={"X-ANODEID": "node1"}, location=authorize_url(challenge=CHALLENGE),
+          set_cookies=["oauth_state=xyz; Path=/; Secure; HttpOnly; SameSite=None", "theme=dark; Path=/"])
+    h.add("GET", authorize_url(challenge=CHALLENGE), 200, cookies={"esctx": "idp-cookie"},
+          set_cookies=["buid=1; Domain=login.microsoftonline.com; Path=/; Secure; SameSite=None"])
+    back = f"{CALLBACK}?code={CANARY_CODE}&state=st-1a2b3c"
+    h.add("POST", f"{IDP}/{TENANT}/kmsi", 302, location=back, cookies={"esctx": "idp-cookie", "buid": "1"})
+    h.add("GET", back, 302, cookies={"JSESSIONID": "AB12.node1", "oauth_state": "xyz", "theme": "dark"},
+          resp_headers={"X-ANODEID": "node1"}, location=f"{APP}/secure/admin/IncomingMailServers.jspa")
+    h.add("GET", f"{APP}/secure/admin/IncomingMailServers.jspa", 200,
+          cookies={"JSESSIONID": "AB12.node1", "oauth_state": "xyz", "theme": "dark"}, resp_headers={"X-ANODEID": "node1"})
+    res = analyze(h)
+    assert res.causes == [], res.causes
+    assert res.flows[0]["nodes"] == ["node1"] and res.flows[1]["problems"] == []

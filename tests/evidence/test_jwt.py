@@ -150,8 +150,6 @@ def test_diagnose_token_on_stdin() -> None:
     assert TENANT in json.dumps(data["flows"][0]["claims"])
 
 
-@pytest.mark.xfail(strict=False, reason="cli/main.py _split_inputs: Path(arg).exists() raises OSError "
-                   "(file name too long) for any real JWT; fix belongs to main.py")
 def test_diagnose_inline_token_argument() -> None:
     token = sign(entra_claims(aud="00000003-0000-0000-c000-000000000000", appid=CLIENT), rsa_key("k1"))
     r = run_cli("diagnose", token, "--format", "json")

@@ -62,7 +62,15 @@ def main(
     """Find the root cause of a failing OAuth 2.0 / OpenID Connect / SSO integration."""
 
 
-_INLINE = re.compile(r"\s|://|^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_INLINE = re.compile(r"\s|://|^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$")
+
+
+def _is_path(item: str) -> bool:
+    """An argument names a file when it exists; a token or message too long for a path is text."""
+    try:
+        return Path(item).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
@@ -70,7 +78,7 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
     paths: list[str] = []
     inline: list[str] = []
     for item in items:
-        if item == "-" or Path(item).exists():
+        if item == "-" or _is_path(item):
             paths.append(item)
         elif _INLINE.search(item):
             inline.append(item)
@@ -138,8 +146,8 @@ def diagnose(
     paths, inline = _split_inputs(items)
     ctx = OpenContext()
     for p in paths:
-        if p != "-" and not Path(p).exists():
-            fail(f"{p}: no such file or folder")
+        if p != "-" and not _is_path(p):
+            fail(f"{p[:200]}: no such file or folder")
     options = Options(
         hint=hint,
         provider=provider,

@@ -132,12 +132,18 @@ def reconstruct(steps: list[Step]) -> list[Flow]:
     ordered = sorted(steps, key=lambda s: (s.started if s.started is not None else 0.0, s.index))
     flows: list[Flow] = []
     by_target: dict[str, Step] = {}
+    prev: Step | None = None
     for s in ordered:
         if s.static:
             continue
         role = classify(s)
         if role == "authorize":
-            f = Flow(n=len(flows) + 1, authorize=s, params=s.params, start=by_target.get(s.url.raw))
+            start = by_target.get(s.url.raw)
+            if start is None and prev is not None and prev.location and 300 <= prev.status < 400:
+                target = split_url(prev.location)  # Location encoded differently from the request URL
+                if target is not None and target.host == s.url.host and target.path == s.url.path:
+                    start = prev
+            f = Flow(n=len(flows) + 1, authorize=s, params=s.params, start=start)
             flows.append(f)
         elif role == "callback":
             f2 = _match(flows, s.params, s.url.base, "callback")
@@ -174,6 +180,7 @@ def reconstruct(steps: list[Step]) -> list[Flow]:
                     f5.logins.remove(s)
         if s.location:
             by_target[s.location] = s
+        prev = s
     return flows
 
 

@@ -83,7 +83,7 @@ def raw_anchor_pattern(sig: Signature) -> str:
     the literal anchor. Either way it matches wherever the normalised record would match:
     a superset, never a miss.
     """
-    if sig.kind != "text" or sig.anchor:
+    if sig.kind != "text":
         return literal(derived_anchor(sig))
     parts = []
     for word in sig.value.split():

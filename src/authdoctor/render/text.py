@@ -39,6 +39,8 @@ def to_text(report: Report, width: int = 100, color: bool = False) -> str:
         out(Text(f"authdoctor: {n} known problem{'s' if n != 1 else ''} found", style="bold"))
     elif report.checks:
         out(Text("authdoctor: configuration checked", style="bold"))
+    elif report.causes:
+        out(Text("authdoctor: no known error message, but the evidence points to causes below", style="bold"))
     else:
         out(Text("authdoctor: no known problem found", style="bold green"))
     if report.findings:
