@@ -67,16 +67,19 @@ def write(kb: KnowledgeBase, outdir: Path) -> int:
     for rel, text in files.items():
         p = outdir / rel
         p.parent.mkdir(parents=True, exist_ok=True)
-        if not p.exists() or p.read_text(encoding="utf-8") != text:
-            p.write_text(text, encoding="utf-8")
+        if not p.exists() or p.read_bytes() != text.encode("utf-8"):
+            p.write_bytes(text.encode("utf-8"))  # bytes: keep a \r inside an example exactly
     return len(files)
 
 
 def stale(kb: KnowledgeBase, outdir: Path) -> list[str]:
     """Paths that differ from a fresh generation (missing, changed or extra)."""
     files = generate(kb)
-    bad = [rel for rel, text in files.items()
-           if not (outdir / rel).exists() or (outdir / rel).read_text(encoding="utf-8") != text]
+    bad = [
+        rel
+        for rel, text in files.items()
+        if not (outdir / rel).exists() or (outdir / rel).read_bytes() != text.encode("utf-8")
+    ]
     if outdir.exists():
         bad += [str(p.relative_to(outdir)) for p in outdir.rglob("*.md") if str(p.relative_to(outdir)) not in files]
     return sorted(bad)
