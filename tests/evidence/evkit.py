@@ -270,10 +270,13 @@ def signatures(h: Har) -> list[str]:
     return sorted({m.group(1) for m in _re.finditer(r"eyJ[\w-]+\.eyJ[\w-]+\.([\w-]{20,})", json.dumps(h.dump()))})
 
 
+# VmHWM belongs to this process's address space and starts afresh at exec; ru_maxrss
+# would carry over the peak of the (large) pytest process the child was forked from.
 _RSS_WRAPPER = (
-    "import atexit, resource, runpy, sys\n"
-    "atexit.register(lambda: sys.stderr.write("
-    "f'\\nMAXRSS_KIB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+    "import atexit, re, runpy, sys\n"
+    "def _hwm():\n"
+    "    return int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "atexit.register(lambda: sys.stderr.write(f'\\nMAXRSS_KIB {_hwm()}\\n'))\n"
     "sys.argv = ['authdoctor', *sys.argv[1:]]\n"
     "runpy.run_module('authdoctor', run_name='__main__')\n"
 )
