@@ -67,3 +67,15 @@ def needs_refresh(profile: Profile) -> bool | None:
     if profile.integration == "sso":
         return False
     return None
+
+
+def missing_minimum(profile: Profile, minimum: dict[str, Version]) -> str | None:
+    """The version the product needs (as text) when the profile's is older; None when it is
+    new enough or cannot be parsed. Shared by the support-matrix rules."""
+    if profile.product is None or profile.product not in minimum:
+        return None
+    version = parse(profile.product_version)
+    need = minimum[profile.product]
+    if version is None or version >= need:
+        return None
+    return show(need)

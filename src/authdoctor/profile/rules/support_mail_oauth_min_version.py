@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, is_mail, label, parse, show
+from authdoctor.profile.versions import atlassian_server, is_mail, label, missing_minimum
 
 RULE = Rule(
     id="support_mail_oauth_min_version",
@@ -37,12 +37,11 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     if not atlassian_server(profile) or not is_mail(profile):
         return []
     require(profile, "product_version")
-    assert profile.product is not None
-    version, minimum = parse(profile.product_version), MINIMUM[profile.product]
-    if version is None or version >= minimum:
+    need = missing_minimum(profile, MINIMUM)
+    if need is None:
         return []
-    msg = f"{label(profile.product)} {profile.product_version} predates OAuth 2.0 for mail (from {show(minimum)})."
-    return [RULE.finding(msg, {"product_version": f">= {show(minimum)}"}, "product_version")]
+    msg = f"{label(profile.product)} {profile.product_version} predates OAuth 2.0 for mail (from {need})."
+    return [RULE.finding(msg, {"product_version": f">= {need}"}, "product_version")]
 
 
 POSITIVE: list[dict[str, Any]] = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, label, parse, protocol
+from authdoctor.profile.versions import atlassian_server, label, missing_minimum, protocol
 
 RULE = Rule(
     id="support_smtp_oauth",
@@ -38,11 +38,9 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     if protocol(profile) != "smtp":
         return []
     require(profile, "product_version")
-    assert profile.product is not None
-    version, minimum = parse(profile.product_version), MINIMUM[profile.product]
-    if version is None or version >= minimum:
+    need = missing_minimum(profile, MINIMUM)
+    if need is None:
         return []
-    need = ".".join(map(str, minimum))
     msg = f"{label(profile.product)} {profile.product_version} has no OAuth 2.0 for outgoing mail (from {need})."
     return [RULE.finding(msg, {"product_version": f">= {need}"}, "product_version")]
 
