@@ -24,9 +24,10 @@ T = TypeVar("T")
 def cache_dir() -> Path | None:
     if os.environ.get("AUTHDOCTOR_NO_CACHE"):
         return None
-    base = os.environ.get("AUTHDOCTOR_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base else Path.home() / ".cache"
-    return root / "authdoctor" if not os.environ.get("AUTHDOCTOR_CACHE_DIR") else root
+    explicit = os.environ.get("AUTHDOCTOR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "authdoctor"
 
 
 def cache_key(*parts: str) -> str:

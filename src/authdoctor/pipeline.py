@@ -74,8 +74,9 @@ class Engine:
 
 
 @cache
-def engine_for(kb: KnowledgeBase | None = None, engine: str = "auto") -> Engine:
-    kb = kb or default_kb()
+def engine_for(engine: str = "auto") -> Engine:
+    """The compiled matcher for the packaged KB, built once per process and engine."""
+    kb = default_kb()
     matcher = EntryMatcher.build(kb.entries, engine)
     anchors = anchors_for(matcher)
     fact_anchors = [(literal(r.anchor), False) for r in FACT_RULES]
@@ -147,8 +148,10 @@ class Accumulator:
                 acc.evidence.append(
                     Evidence(source=doc.name, line=record.line, text=redact(compact(record.text)), node=doc.node)
                 )
-            for k, v in extract_values(self.kb.entry(eid), normalized).items():
-                acc.values.setdefault(k, redact(v))
+            entry = self.kb.entry(eid)
+            if len(acc.values) < len(entry.match.extract):  # the first value of each kind is kept
+                for k, v in extract_values(entry, normalized).items():
+                    acc.values.setdefault(k, redact(v))
 
 
 def _within(ts: str | None, since: str | None, until: str | None) -> bool:
@@ -251,8 +254,8 @@ def _scan_task(task: _Task, options: Options, eng: Engine) -> _TaskResult:
         if options.reference:
             records = reference_records(stream)
         else:
-            records = fast_records(stream, eng.scanner, options.progress, eng.scanner.new_scratch(), sink,
-                                   task.doc.name, mode=task.mode, counter=counter)
+            records = fast_records(stream, eng.scanner, options.progress, sink, task.doc.name, mode=task.mode,
+                                   counter=counter)
         hits.extend(match_records(records, eng.matcher))
     return _TaskResult(hits, counter[0], sink.found)
 
@@ -397,9 +400,8 @@ def distinguish(causes: list[CauseResult]) -> str | None:
     return "The top causes are close. To tell them apart — " + " | ".join(parts)
 
 
-def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenContext | None = None,
-                       kb: KnowledgeBase | None = None) -> Report:
-    eng = engine_for(kb, options.engine)
+def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenContext | None = None) -> Report:
+    eng = engine_for(options.engine)
     acc = Accumulator(eng.kb, options.max_samples)
     notes = ctx.notes if ctx is not None else []
     extras = Extras()

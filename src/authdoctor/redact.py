@@ -64,10 +64,10 @@ def _named(m: Any) -> str:
     return whole[:start] + marker(_kind_for(m.group(1)), val) + whole[start + len(val) :]
 
 
-def _cookie_header(m: Any) -> str:
-    prefix: str = m.group(1)
+def _cookie_header(prefix: str, body: str) -> str:
+    """Redact every value of a Cookie/Set-Cookie header, keeping the names."""
     pairs = []
-    for part in m.group(2).split(";"):
+    for part in body.split(";"):
         name, sep, value = part.partition("=")
         v = value.strip()
         if sep and v and not v.startswith("<"):
@@ -86,7 +86,7 @@ RULES: list[Rule] = [
     (r"(?i)\b(authorization\s*[:=]\s*\"?basic)\s+([A-Za-z0-9+/=]{6,})", _keep_prefix("basic_auth")),
     (r"(?i)\b(authenticate\s+xoauth2)\s+([A-Za-z0-9+/=]{12,})", _keep_prefix("xoauth2")),
     (r"(?i)(^|[\r\n]|\b)((?:set-)?cookie\s*:\s*)([^\r\n]+)",
-     lambda m: m.group(1) + _cookie_header(_FakeMatch(m.group(2), m.group(3)))),
+     lambda m: m.group(1) + _cookie_header(m.group(2), m.group(3))),
     (r"(?i)\b(JSESSIONID|AWSALB|AWSALBCORS|ROUTEID|BIGipServer[\w.-]{0,60}|seraph\.[\w.]{1,40}|"
      r"atlassian\.xsrf\.token|connect\.sid|\.AspNetCore\.[\w.]{1,60}|sessionid|session_id|SAMLSession|"
      r"KEYCLOAK_IDENTITY|KEYCLOAK_SESSION|AUTH_SESSION_ID)=([^;,\s\"'<>&]+)", _keep_prefix("cookie")),
@@ -97,16 +97,6 @@ RULES: list[Rule] = [
     (r"(?i)\b([a-z][a-z0-9+.-]{1,20}://[^/\s:@]{1,200}:)([^@\s/<…]{1,200})@", _keep_prefix("password")),
     (r"\b([A-Za-z0-9_-]{3}[0-9]Q~)([A-Za-z0-9_.~-]{30,40})", lambda m: marker("client_secret", m.group(0))),
 ]
-
-
-class _FakeMatch:
-    """Adapter so the cookie-header handler can take two plain strings."""
-
-    def __init__(self, prefix: str, body: str) -> None:
-        self._g = (None, prefix, body)
-
-    def group(self, i: int) -> str:
-        return str(self._g[i])
 
 
 _COMPILED = [(compile_safe(p), fn) for p, fn in RULES]

@@ -3,7 +3,6 @@ a result or a clear error, never an exception from deep inside."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 from typing import Any
@@ -15,6 +14,9 @@ from authdoctor.evidence import url
 from authdoctor.evidence.har import read
 from authdoctor.evidence.jwt import TokenError, decode
 from authdoctor.har_sanitize import sanitize
+from authdoctor.kb.load import load_causes
+
+CAUSE_IDS = set(load_causes())
 
 KEYS = ["request", "response", "url", "method", "headers", "cookies", "postData", "text", "status", "content",
         "startedDateTime", "time", "name", "value", "redirectURL", "mimeType", "params", "encoding", "timings"]
@@ -45,11 +47,19 @@ def test_arbitrary_har_entries(entries: list[Any]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200) | st.builds(lambda a, b: f"eyJ{a}.{b}.x", st.text(max_size=40), st.text(max_size=40)))
 def test_arbitrary_token_text(text: str) -> None:
-    with contextlib.suppress(TokenError):
-        decode(text)
+    """Garbage either decodes into a described token or is refused with a reason; nothing else."""
+    try:
+        token = decode(text)
+    except TokenError as exc:
+        assert str(exc)
+        return
+    assert token.kind in ("jws", "jwe", "opaque") and token.size > 0
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300) | st.builds(lambda u, q: f"{u}&{q}", st.sampled_from(URLS), st.text(max_size=60)))
 def test_arbitrary_url_text(text: str) -> None:
-    url.analyze_text(text, "fuzz")
+    """Any text yields a well-formed analysis whose causes all exist in the taxonomy."""
+    result = url.analyze_text(text, "fuzz")
+    assert all(cid in CAUSE_IDS and 0 < strength <= 1 for cid, strength, _ in result.causes)
+    assert all(isinstance(n, str) and n for n in result.notes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -12,7 +11,7 @@ from typing import Annotated
 import typer
 
 from authdoctor import __version__
-from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty
+from authdoctor.cli.common import EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty
 from authdoctor.cli.kb import kb_app
 from authdoctor.cli.progress import byte_progress
 from authdoctor.errors import InputError
@@ -167,7 +166,7 @@ def diagnose(
         except InputError as exc:
             fail(str(exc))
     try:
-        with byte_progress(_total_size(paths), quiet) as progress:
+        with byte_progress(lambda: _total_size(paths), quiet) as progress:
             options.progress = progress
             docs = [*(inline_document(f"<arg {i + 1}>", t) for i, t in enumerate(inline))]
             report = diagnose_documents([*docs, *iter_documents(paths, ctx)], options, ctx)
@@ -240,4 +239,4 @@ def run() -> None:
         sys.exit(EXIT_USAGE)
 
 
-__all__ = ["EXIT_FOUND", "EXIT_OK", "app", "json", "run"]
+__all__ = ["app", "run"]

@@ -20,7 +20,10 @@ from authdoctor.cli.common import is_tty
 
 
 @contextmanager
-def byte_progress(total: int | None, quiet: bool, label: str = "scanning") -> Iterator[Callable[[int], None] | None]:
+def byte_progress(
+    total: Callable[[], int | None], quiet: bool, label: str = "scanning"
+) -> Iterator[Callable[[int], None] | None]:
+    """``total`` is called only when a bar is shown: sizing a big folder costs a stat per file."""
     if quiet or not is_tty(sys.stderr):
         yield None
         return
@@ -34,7 +37,7 @@ def byte_progress(total: int | None, quiet: bool, label: str = "scanning") -> It
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(label, total=total())
 
         def advance(n: int) -> None:
             bar.advance(task, n)

@@ -82,15 +82,16 @@ def iter_lines(stream: IO[bytes], head: bytes) -> Iterator[bytes]:
     """Lines without their newline, in bounded memory (long lines come in pieces)."""
     pending = head
     while True:
+        pos = 0  # walk the buffer by offset: re-slicing it per line would copy it per line
         nl = pending.find(b"\n")
         while nl >= 0:
-            yield pending[:nl]
-            pending = pending[nl + 1 :]
-            nl = pending.find(b"\n")
-        if len(pending) >= MAX_LINE_BYTES:
-            yield pending[:MAX_LINE_BYTES]
-            pending = pending[MAX_LINE_BYTES:]
-            continue
+            yield pending[pos:nl]
+            pos = nl + 1
+            nl = pending.find(b"\n", pos)
+        while len(pending) - pos >= MAX_LINE_BYTES:
+            yield pending[pos : pos + MAX_LINE_BYTES]
+            pos += MAX_LINE_BYTES
+        pending = pending[pos:]
         chunk = stream.read(1 << 20)
         if not chunk:
             if pending:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -31,29 +31,19 @@ class KnowledgeBase:
     causes: dict[str, CauseInfo]
     guides: dict[str, CauseGuide]
     paths: dict[str, Path] = field(default_factory=dict)
-    digest: str = ""
 
     def entry(self, entry_id: str) -> Entry:
         return self.by_id[entry_id]
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, Entry]:
-        return _index(self)
-
-
-_INDEXES: dict[int, dict[str, Entry]] = {}
-
-
-def _index(kb: KnowledgeBase) -> dict[str, Entry]:
-    key = id(kb)
-    if key not in _INDEXES:
+        """Entries by id and by former id (aliases)."""
         idx: dict[str, Entry] = {}
-        for e in kb.entries:
+        for e in self.entries:
             idx[e.id] = e
             for a in e.aliases:
                 idx.setdefault(a, e)
-        _INDEXES[key] = idx
-    return _INDEXES[key]
+        return idx
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -98,21 +88,13 @@ def load_entry(path: Path) -> Entry:
 def load_kb(root: Path = ENTRIES_DIR) -> KnowledgeBase:
     entries: list[Entry] = []
     paths: dict[str, Path] = {}
-    h = hashlib.sha256()
     for path in entry_files(root):
-        raw = path.read_bytes()
-        h.update(path.name.encode() + b"\0" + raw)
         entry = load_entry(path)
         if entry.id in paths:
             raise KBError(f"duplicate entry id {entry.id}: {paths[entry.id]} and {path}")
         paths[entry.id] = path
         entries.append(entry)
-    guides_path = KB_ROOT / "cause_guides.yaml"
-    if guides_path.exists():
-        h.update(guides_path.read_bytes())
-    return KnowledgeBase(
-        entries=tuple(entries), causes=load_causes(), guides=load_guides(), paths=paths, digest=h.hexdigest()
-    )
+    return KnowledgeBase(entries=tuple(entries), causes=load_causes(), guides=load_guides(), paths=paths)
 
 
 def content_digest(root: Path = ENTRIES_DIR) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from authdoctor.kb.load import KBError, KnowledgeBase, entry_files, load_causes, load_entry
+from authdoctor.kb.load import KBError, entry_files, load_causes, load_entry
 from authdoctor.kb.schema import Entry
 from authdoctor.match.patterns import COMMON_WORDS, compile_signatures, literal
 from authdoctor.match.safe_regex import compile_safe
@@ -196,14 +196,6 @@ def validate_tree(root: Path | None = None) -> tuple[list[Problem], int]:
             codes.setdefault(code, entry.id)
         problems.extend(check_entry(entry, path, causes))
     return problems, count
-
-
-def validate_kb(kb: KnowledgeBase) -> list[Problem]:
-    causes = set(kb.causes)
-    out: list[Problem] = []
-    for e in kb.entries:
-        out.extend(check_entry(e, kb.paths.get(e.id), causes))
-    return out
 
 
 def validate_examples() -> list[Problem]:

@@ -51,7 +51,7 @@ ProgressFn = Callable[[int], None]
 
 
 class AnchorScanner:
-    """One compiled database of anchors; ``offsets`` lists where any anchor ends in a buffer."""
+    """One compiled database of anchors; ``hits`` lists where each anchor ends in a buffer."""
 
     def __init__(self, anchors: list[tuple[str, bool]]) -> None:
         """``anchors``: (pattern, caseless); patterns are regexes (literals already escaped)."""
@@ -67,7 +67,7 @@ class AnchorScanner:
             alternation = "|".join(f"(?i:{a})" if ci else f"(?:{a})" for a, ci in anchors)
             self._re2 = compile_safe(alternation)
 
-    def hits(self, buf: bytes, scratch: object | None = None) -> list[tuple[int, int]]:
+    def hits(self, buf: bytes) -> list[tuple[int, int]]:
         """(end offset, anchor index) of every anchor occurrence, in offset order."""
         out: list[tuple[int, int]] = []
         if self._hs is not None:
@@ -75,10 +75,11 @@ class AnchorScanner:
             def on_match(aid: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
                 out.append((to, aid))
 
-            if scratch is None:  # a database loaded from the cache carries no scratch of its own
-                scratch = getattr(self._local, "scratch", None)
-                if scratch is None:
-                    scratch = self._local.scratch = hyperscan.Scratch(self._hs)
+            # One scratch per thread: a scratch serves one scan at a time, and a database
+            # loaded from the cache carries none of its own.
+            scratch = getattr(self._local, "scratch", None)
+            if scratch is None:
+                scratch = self._local.scratch = hyperscan.Scratch(self._hs)
             self._hs.scan(buf, match_event_handler=on_match, scratch=scratch)
         else:  # pragma: no cover
             text = buf.decode("latin-1")
@@ -92,9 +93,6 @@ class AnchorScanner:
             if compile_safe(a, ci).fullmatch(found):
                 return i
         return 0
-
-    def new_scratch(self) -> object | None:
-        return hyperscan.Scratch(self._hs) if self._hs is not None else None
 
 
 def anchors_for(matcher: EntryMatcher) -> list[tuple[str, bool]]:
@@ -178,7 +176,6 @@ def fast_records(
     stream: IO[bytes],
     scanner: AnchorScanner,
     progress: ProgressFn | None = None,
-    scratch: object | None = None,
     facts: FactSink | None = None,
     name: str = "",
     mode: Mode | None = None,
@@ -197,7 +194,7 @@ def fast_records(
     if progress:
         progress(len(head))
     if mode == "paste":
-        hits = scanner.hits(head, scratch) if head.strip() else []
+        hits = scanner.hits(head) if head.strip() else []
         if facts is not None:
             for off, aid in hits:
                 if aid >= facts.first:
@@ -229,7 +226,7 @@ def fast_records(
             else:
                 cut = found
         region = buf[:cut]
-        yield from _records_in(region, base_line, mode, scanner, scratch, facts, name)
+        yield from _records_in(region, base_line, mode, scanner, facts, name)
         base_line += region.count(b"\n")
         buf = buf[cut:]
     if counter is not None:
@@ -262,13 +259,12 @@ def _records_in(
     base_line: int,
     mode: Mode,
     scanner: AnchorScanner,
-    scratch: object | None,
     facts: FactSink | None,
     name: str,
 ) -> Iterator[Record]:
     done_until = -1
     line_pos, line_no = 0, base_line
-    for off, aid in scanner.hits(region, scratch):
+    for off, aid in scanner.hits(region):
         if facts is not None and aid >= facts.first:
             facts.line(aid - facts.first, _line_around(region, off - 1), name)
             continue

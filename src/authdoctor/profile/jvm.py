@@ -98,3 +98,16 @@ def java_version(text: str | None) -> tuple[int, int, int] | None:
     if g[3] is not None:
         return int(g[3]), 0, int(g[4])
     return int(g[5]), int(g[6] or 0), int(g[7] or 0)
+
+
+def configured_proxy(profile: Profile) -> ProxyView | None:
+    """The proxy settings when a proxy is configured, None when the JVM arguments show none;
+    without any runtime section the answer is unknown (MissingFacts)."""
+    from authdoctor.profile.rule import MissingFacts
+
+    view = proxy(profile)
+    if view.configured:
+        return view
+    if profile.runtime is None:
+        raise MissingFacts(["runtime.jvm_args"])
+    return None

@@ -79,3 +79,13 @@ def missing_minimum(profile: Profile, minimum: dict[str, Version]) -> str | None
     if version is None or version >= need:
         return None
     return show(need)
+
+
+def refresh_required(profile: Profile) -> bool:
+    """``needs_refresh`` for rules that cannot decide without it: unknown raises MissingFacts."""
+    from authdoctor.profile.rule import MissingFacts
+
+    need = needs_refresh(profile)
+    if need is None:
+        raise MissingFacts(["needs_refresh_token"])
+    return need

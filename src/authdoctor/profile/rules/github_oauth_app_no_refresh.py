@@ -7,7 +7,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import needs_refresh
+from authdoctor.profile.versions import refresh_required
 
 RULE = Rule(
     id="github_oauth_app_no_refresh",
@@ -51,10 +51,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     require(profile, "provider")
     if profile.provider != "github":
         return []
-    need = needs_refresh(profile)
-    if need is None:
-        require(profile, "needs_refresh_token")
-    if not need:
+    if not refresh_required(profile):
         return []
     kind, how = app_type(profile)
     if kind is None:

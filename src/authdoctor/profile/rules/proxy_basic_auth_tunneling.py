@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from authdoctor.profile.jvm import DISABLED_SCHEMES, java_version, properties, proxy
+from authdoctor.profile.jvm import DISABLED_SCHEMES, configured_proxy, java_version, properties
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, MissingFacts, Rule, require
 from authdoctor.profile.schema import Profile
 
@@ -31,10 +31,8 @@ Add the computed flag (an empty value re-enables Basic) to the JVM arguments and
 
 
 def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
-    view = proxy(profile)
-    if not view.configured:
-        if profile.runtime is None:
-            raise MissingFacts(["runtime.jvm_args"])
+    view = configured_proxy(profile)
+    if view is None:
         return []
     if view.auth is None and not view.user:
         raise MissingFacts(["runtime.proxy.auth"])

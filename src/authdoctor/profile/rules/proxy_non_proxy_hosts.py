@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from authdoctor.profile import microsoft as ms
-from authdoctor.profile.jvm import covered, properties, proxy, wildcard_for
+from authdoctor.profile.jvm import configured_proxy, covered, properties, wildcard_for
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, MissingFacts, Rule
 from authdoctor.profile.schema import Profile
 from authdoctor.profile.versions import is_mail
@@ -50,10 +50,8 @@ def server_hosts(profile: Profile) -> list[str]:
 
 
 def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
-    view = proxy(profile)
-    if not view.configured:
-        if profile.runtime is None:
-            raise MissingFacts(["runtime.jvm_args"])
+    view = configured_proxy(profile)
+    if view is None:
         return []
     hosts = server_hosts(profile)
     if not hosts:

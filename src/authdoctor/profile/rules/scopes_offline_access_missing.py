@@ -8,7 +8,7 @@ from authdoctor.profile import microsoft as ms
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
 from authdoctor.profile.scopes import joined, scope_list
-from authdoctor.profile.versions import needs_refresh
+from authdoctor.profile.versions import refresh_required
 
 RULE = Rule(
     id="scopes_offline_access_missing",
@@ -47,10 +47,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     wanted = OFFLINE.get(provider)
     if wanted is None:
         return []
-    need = needs_refresh(profile)
-    if need is None:
-        require(profile, "needs_refresh_token")
-    if not need:
+    if not refresh_required(profile):
         return []
     require(profile, "scopes")
     have = scope_list(profile)
