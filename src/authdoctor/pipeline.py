@@ -8,7 +8,6 @@ typical log.
 
 from __future__ import annotations
 
-import io
 import itertools
 import os
 import re
@@ -17,10 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
-from typing import IO, cast
 
 from authdoctor.extract.facts import FACT_RULES, Facts, facts_from_hint
-from authdoctor.extract.records import MAX_EVIDENCE_CHARS, Mode, Record, detect_mode, read_head
+from authdoctor.extract.line_index import LineIndex
+from authdoctor.extract.records import HEAD_BYTES, MAX_EVIDENCE_CHARS, Mode, Record, detect_mode
 from authdoctor.extract.timestamps import sort_key
 from authdoctor.kb.load import KnowledgeBase, default_kb
 from authdoctor.kb.search import default_index
@@ -32,6 +31,7 @@ from authdoctor.match.scanner import (
     Hit,
     anchors_for,
     fast_records,
+    file_records,
     match_records,
     next_record_start,
     reference_records,
@@ -129,6 +129,21 @@ class Accumulator:
         self.kb = kb
         self.max_samples = max_samples
         self.by_entry: dict[str, _Acc] = {}
+        self._lines: dict[str, tuple[int, LineIndex]] = {}
+
+    def _line(self, doc: Document, record: Record) -> int | None:
+        """The record's line number; records of regular files only know their byte offset."""
+        if record.line or record.offset < 0 or doc.path is None:
+            return record.line
+        if doc.name not in self._lines:
+            fd = os.open(doc.path, os.O_RDONLY)
+            self._lines[doc.name] = (fd, LineIndex(fd))
+        return self._lines[doc.name][1].line_at(record.offset)
+
+    def close(self) -> None:
+        for fd, _ in self._lines.values():
+            os.close(fd)
+        self._lines.clear()
 
     def add(self, doc: Document, record: Record, entries: list[str], normalized: str) -> None:
         for eid in entries:
@@ -146,7 +161,8 @@ class Accumulator:
                 acc.nodes[doc.node] = acc.nodes.get(doc.node, 0) + 1
             if len(acc.evidence) < self.max_samples:
                 acc.evidence.append(
-                    Evidence(source=doc.name, line=record.line, text=redact(compact(record.text)), node=doc.node)
+                    Evidence(source=doc.name, line=self._line(doc, record), text=redact(compact(record.text)),
+                             node=doc.node)
                 )
             entry = self.kb.entry(eid)
             if len(acc.values) < len(entry.match.extract):  # the first value of each kind is kept
@@ -163,8 +179,12 @@ def _within(ts: str | None, since: str | None, until: str | None) -> bool:
     return not (until is not None and key > sort_key(until))
 
 
-def collect_facts(options: Options, evidence: FactSink | None) -> Facts:
+def collect_facts(options: Options, evidence: FactSink | None, bundle: Facts | None = None) -> Facts:
+    """Evidence first (support-bundle configuration, then log lines), then what the person
+    says (--hint), then structured input: later sources override earlier ones."""
     facts = Facts()
+    if bundle is not None:
+        facts.merge(bundle)
     if evidence is not None:
         for name, (value, where) in evidence.found.items():
             v: str | bool = True if value == "true" else value
@@ -217,73 +237,63 @@ class _Task:
 @dataclass
 class _TaskResult:
     hits: list[Hit]
-    newlines: int
     facts: dict[str, tuple[str, str]]
+
+
+def _mode_of(fd: int) -> Mode:
+    head = os.pread(fd, HEAD_BYTES + 1, 0)
+    return detect_mode(head, len(head) <= HEAD_BYTES)
 
 
 def _ranges(doc: Document, split_bytes: int) -> list[_Task]:
     """Split a large plain file at record starts so each range can be scanned alone."""
-    assert doc.path is not None and doc.size is not None
-    with doc.open() as f:
-        head, complete = read_head(f)
-        mode = detect_mode(head, complete)
+    assert doc.path is not None
+    fd = os.open(doc.path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        mode = _mode_of(fd)
         if mode == "paste":
             return [_Task(doc)]
         cuts = [0]
-        for target in range(split_bytes, doc.size, split_bytes):
+        for target in range(split_bytes, size, split_bytes):
             if target <= cuts[-1]:
                 continue
-            f.seek(target)
-            window = f.read(SPLIT_WINDOW)
-            found = next_record_start(window, mode)
+            found = next_record_start(os.pread(fd, SPLIT_WINDOW, target), mode)
             if found is not None:
                 cuts.append(target + found)
-    cuts.append(doc.size)
+        cuts.append(size)
+    finally:
+        os.close(fd)
     return [_Task(doc, a, b, mode) for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def _scan_file(task: _Task, options: Options, eng: Engine, sink: FactSink) -> list[Hit] | None:
+    """Scan a regular file by offset; None for a paste (the stream path handles those)."""
+    assert task.doc.path is not None
+    fd = os.open(task.doc.path, os.O_RDONLY)
+    try:
+        mode = task.mode or _mode_of(fd)
+        if mode == "paste":
+            return None
+        end = task.end if task.end is not None else os.fstat(fd).st_size
+        records = file_records(fd, mode, eng.scanner, task.start, end, options.progress, sink, task.doc.name)
+        return list(match_records(records, eng.matcher))
+    finally:
+        os.close(fd)
 
 
 def _scan_task(task: _Task, options: Options, eng: Engine) -> _TaskResult:
     sink = FactSink(FACT_RULES, eng.entry_anchor_count)
-    counter = [0]
-    hits: list[Hit] = []
+    if task.doc.path is not None and not options.reference:
+        found = _scan_file(task, options, eng, sink)
+        if found is not None:
+            return _TaskResult(found, sink.found)
     with task.doc.open() as raw:
-        stream: IO[bytes] = raw
-        if task.end is not None:
-            raw.seek(task.start)
-            stream = cast(IO[bytes], _RangeReader(raw, task.end - task.start))
         if options.reference:
-            records = reference_records(stream)
+            records = reference_records(raw)
         else:
-            records = fast_records(stream, eng.scanner, options.progress, sink, task.doc.name, mode=task.mode,
-                                   counter=counter)
-        hits.extend(match_records(records, eng.matcher))
-    return _TaskResult(hits, counter[0], sink.found)
-
-
-class _RangeReader(io.RawIOBase):
-    """Reads at most ``left`` bytes from an already positioned file."""
-
-    def __init__(self, inner: IO[bytes], left: int) -> None:
-        self._inner = inner
-        self._left = left
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._left <= 0:
-            return 0
-        data = self._inner.read(min(len(b), self._left))
-        self._left -= len(data)
-        b[: len(data)] = data
-        return len(data)
-
-    def read(self, n: int = -1) -> bytes:
-        if n is None or n < 0:
-            n = self._left
-        data = self._inner.read(max(0, min(n, self._left)))
-        self._left -= len(data)
-        return data
+            records = fast_records(raw, eng.scanner, options.progress, sink, task.doc.name)
+        return _TaskResult(list(match_records(records, eng.matcher)), sink.found)
 
 
 def default_workers() -> int:
@@ -313,17 +323,12 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
                 yield [_Task(doc)]
 
     def consume(group: list[_Task], results: list[_TaskResult]) -> None:
-        line_shift = 0
         for task, res in zip(group, results, strict=True):
             for hit in res.hits:
-                rec = hit.record
-                if line_shift:
-                    rec = Record(line=rec.line + line_shift, text=rec.text, timestamp=rec.timestamp)
-                if _within(rec.timestamp, options.since, options.until):
-                    acc.add(task.doc, rec, hit.entries, hit.normalized)
+                if _within(hit.record.timestamp, options.since, options.until):
+                    acc.add(task.doc, hit.record, hit.entries, hit.normalized)
             for name, found in res.facts.items():
                 sink.found.setdefault(name, found)
-            line_shift += res.newlines
 
     if workers == 1:
         for group in tasks():
@@ -405,8 +410,11 @@ def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenCont
     acc = Accumulator(eng.kb, options.max_samples)
     notes = ctx.notes if ctx is not None else []
     extras = Extras()
-    sink = scan_documents(docs, options, eng, acc, extras)
-    facts = collect_facts(options, sink)
+    try:
+        sink = scan_documents(docs, options, eng, acc, extras)
+    finally:
+        acc.close()
+    facts = collect_facts(options, sink, ctx.facts if ctx is not None else None)
     facts.merge(extras.facts, override=False)
     report = build_report(eng.kb, acc, facts, [*notes, *extras.notes], [*options.external_causes, *extras.causes])
     report.flows = extras.flows
@@ -415,7 +423,10 @@ def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenCont
 
 def diagnose_paths(inputs: list[str], options: Options, ctx: OpenContext | None = None) -> Report:
     ctx = ctx or OpenContext()
-    return diagnose_documents(iter_documents(inputs, ctx), options, ctx)
+    try:
+        return diagnose_documents(iter_documents(inputs, ctx), options, ctx)
+    finally:
+        ctx.close()
 
 
 def diagnose_text(text: str, options: Options, name: str = "<input>") -> Report:

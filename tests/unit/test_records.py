@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -56,6 +58,53 @@ def test_fast_path_finds_the_same_records_as_the_reference(lines: list[str], chu
         assert _fast(data) == _reference(data)
         padded = (STAMP + "INFO pad\n").encode() * 2000 + data
         assert _fast(padded) == _reference(padded)
+    finally:
+        sc.CHUNK_BYTES = old
+
+
+def _by_offset(data: bytes, tmp: Path, split_at: int | None = None) -> list[tuple[int, str]]:
+    """The regular-file scanner, optionally over two ranges split at a record start, with
+    line numbers resolved afterwards by LineIndex (as the pipeline does)."""
+    import os
+
+    from authdoctor.extract.line_index import LineIndex
+
+    path = tmp / "doc.log"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        head = os.pread(fd, rec.HEAD_BYTES + 1, 0)
+        mode = rec.detect_mode(head, len(head) <= rec.HEAD_BYTES)
+        if mode == "paste":
+            return _fast(data)
+        bounds = [0, len(data)]
+        if split_at is not None:
+            found = sc.next_record_start(data[split_at : split_at + 4096], mode)
+            if found is not None:
+                bounds.insert(1, split_at + found)
+        lines = LineIndex(fd)
+        out = []
+        for lo, hi in itertools.pairwise(bounds):
+            for r in sc.file_records(fd, mode, SCANNER, lo, hi):
+                assert r.line == 0 and r.offset >= lo
+                out.append((lines.line_at(r.offset), r.text))
+        return out
+    finally:
+        os.close(fd)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(LINES), min_size=1, max_size=60), st.integers(min_value=64, max_value=4096),
+       st.integers(min_value=0, max_value=200_000))
+def test_file_scan_finds_the_same_records_and_lines_as_the_reference(
+    tmp_path: Path, lines: list[str], chunk: int, split_at: int
+) -> None:
+    data = (STAMP + "INFO pad\n").encode() * 2000 + ("\n".join(lines) + "\n").encode()
+    old = sc.CHUNK_BYTES
+    sc.CHUNK_BYTES = chunk  # small chunks make records straddle chunks (and re-reads grow the chunk)
+    try:
+        assert _by_offset(data, tmp_path, split_at % len(data)) == _reference(data)
     finally:
         sc.CHUNK_BYTES = old
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from rich.console import Console
-from rich.markdown import Markdown
-
 from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, Format, is_tty
 from authdoctor.kb.load import default_kb
 from authdoctor.kb.lookup import lookup
@@ -56,5 +53,8 @@ def explain_query(query: str, fmt: Format) -> int:
     if fmt is Format.markdown or not is_tty(sys.stdout):
         sys.stdout.write(redact(md))
     else:
+        from rich.console import Console  # only a terminal pays for the Markdown renderer
+        from rich.markdown import Markdown
+
         Console().print(Markdown(redact(md)))
     return EXIT_FOUND

@@ -7,7 +7,9 @@ nothing from ../shared at run time. Loading is cached: every command shares one 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import os
+import pickle
+from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
@@ -26,14 +28,58 @@ class KBError(Exception):
 
 
 @dataclass(frozen=True)
+class EntryKeys:
+    """What `explain` looks an entry up by, kept apart so a lookup need not load every entry."""
+
+    id: str
+    aliases: tuple[str, ...]
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    errors: tuple[str, ...]
+    generic: bool
+
+    @classmethod
+    def of(cls, e: Entry) -> EntryKeys:
+        return cls(e.id, tuple(e.aliases), tuple(e.codes), tuple(e.names), tuple(e.errors), e.generic)
+
+
 class KnowledgeBase:
-    entries: tuple[Entry, ...]
-    causes: dict[str, CauseInfo]
-    guides: dict[str, CauseGuide]
-    paths: dict[str, Path] = field(default_factory=dict)
+    """Entries, causes and cause guides.
+
+    Built from YAML it holds parsed entries; loaded from the cache it holds each entry
+    pickled on its own and unpickles it on first use, so `explain AADSTS50011` reads one
+    entry instead of the whole KB.
+    """
+
+    def __init__(
+        self,
+        entries: tuple[Entry, ...] = (),
+        causes: dict[str, CauseInfo] | None = None,
+        guides: dict[str, CauseGuide] | None = None,
+        paths: dict[str, Path] | None = None,
+        *,
+        packed: dict[str, bytes] | None = None,
+        keys: tuple[EntryKeys, ...] | None = None,
+    ) -> None:
+        self.causes = causes or {}
+        self.guides = guides or {}
+        self.paths = paths or {}
+        self._loaded: dict[str, Entry] = {e.id: e for e in entries}
+        self._packed = packed or {}
+        self.keys = keys if keys is not None else tuple(EntryKeys.of(e) for e in entries)
+        self._alias = {a: k.id for k in self.keys for a in k.aliases}
 
     def entry(self, entry_id: str) -> Entry:
-        return self.by_id[entry_id]
+        """An entry by id or former id (alias); KeyError when unknown."""
+        eid = entry_id if entry_id in self._loaded or entry_id in self._packed else self._alias[entry_id]
+        found = self._loaded.get(eid)
+        if found is None:
+            found = self._loaded[eid] = pickle.loads(self._packed[eid])
+        return found
+
+    @cached_property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(self.entry(k.id) for k in self.keys)
 
     @cached_property
     def by_id(self) -> dict[str, Entry]:
@@ -44,6 +90,16 @@ class KnowledgeBase:
             for a in e.aliases:
                 idx.setdefault(a, e)
         return idx
+
+    def pack(self) -> bytes:
+        """The cache form: each entry pickled separately behind the lookup keys."""
+        packed = {e.id: pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL) for e in self.entries}
+        return pickle.dumps((self.causes, self.guides, self.paths, self.keys, packed), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def unpack(cls, blob: bytes) -> KnowledgeBase:
+        causes, guides, paths, keys, packed = pickle.loads(blob)
+        return cls(causes=causes, guides=guides, paths=paths, packed=packed, keys=keys)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -101,10 +157,19 @@ def content_digest(root: Path = ENTRIES_DIR) -> str:
     """A cheap fingerprint of every file the KB is built from: names, sizes and modification
     times (a stat each, no reading), so a warm start does not read a thousand files."""
     h = hashlib.sha256()
-    for path in [*entry_files(root), KB_ROOT / "cause_guides.yaml", KB_ROOT / "causes.yaml", KB_ROOT / "schema.py"]:
+    stack = [str(root)]
+    while stack:  # os.scandir: one stat per file, none of pathlib's per-path objects
+        with os.scandir(stack.pop()) as it:
+            for d in sorted(it, key=lambda d: d.name):
+                if d.is_dir():
+                    stack.append(d.path)
+                elif d.name.endswith(".yaml"):
+                    st = d.stat()
+                    h.update(f"{d.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for path in (KB_ROOT / "cause_guides.yaml", KB_ROOT / "causes.yaml", KB_ROOT / "schema.py"):
         if path.exists():
             st = path.stat()
-            h.update(f"{path.relative_to(KB_ROOT)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            h.update(f"{path.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
@@ -112,4 +177,5 @@ def content_digest(root: Path = ENTRIES_DIR) -> str:
 def default_kb() -> KnowledgeBase:
     from authdoctor.cache import cache_key, load_or_build
 
-    return load_or_build("kb", cache_key("kb", content_digest()), load_kb)
+    return load_or_build("kb", cache_key("kb", content_digest()), load_kb,
+                         dump=KnowledgeBase.pack, load=KnowledgeBase.unpack)

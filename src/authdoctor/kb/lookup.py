@@ -4,9 +4,10 @@ error word, an entry id, or a whole message."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from authdoctor.kb.load import KnowledgeBase
+from authdoctor.kb.load import EntryKeys, KnowledgeBase
 from authdoctor.kb.schema import Entry
 
 _NUM = re.compile(r"(\d+)$")
@@ -18,35 +19,35 @@ class Lookup:
     how: str  # "code" | "number" | "name" | "error" | "id" | "message" | "none"
 
 
-def _by_number(kb: KnowledgeBase, number: int) -> list[Entry]:
-    out = []
-    for e in kb.entries:
-        for code in e.codes:
-            m = _NUM.search(code)
-            if m and int(m.group(1)) == number:
-                out.append(e)
-                break
-    return out
+def _ids(kb: KnowledgeBase, keep: Callable[[EntryKeys], bool]) -> list[Entry]:
+    return [kb.entry(k.id) for k in kb.keys if keep(k)]
+
+
+def _number_of(code: str) -> int | None:
+    m = _NUM.search(code)
+    return int(m.group(1)) if m else None
 
 
 def lookup(kb: KnowledgeBase, query: str) -> Lookup:
+    """Works on the lookup keys only, so a hit unpickles just the entries it returns."""
     q = query.strip()
     low = q.lower()
     if not q:
         return Lookup([], "none")
-    if low in {e.id for e in kb.entries} or any(low in e.aliases for e in kb.entries):
+    if any(low == k.id or low in k.aliases for k in kb.keys):
         return Lookup([kb.entry(low)], "id")
-    hits = [e for e in kb.entries if any(c.lower() == low for c in e.codes)]
+    hits = _ids(kb, lambda k: any(c.lower() == low for c in k.codes))
     if hits:
         return Lookup(hits, "code")
     if q.isdigit():
-        hits = _by_number(kb, int(q))
+        number = int(q)
+        hits = _ids(kb, lambda k: any(_number_of(c) == number for c in k.codes))
         if hits:
             return Lookup(hits, "number")
-    hits = [e for e in kb.entries if any(n.lower() == low for n in e.names)]
+    hits = _ids(kb, lambda k: any(n.lower() == low for n in k.names))
     if hits:
         return Lookup(hits, "name")
-    hits = [e for e in kb.entries if any(w.lower() == low for w in e.errors)]
+    hits = _ids(kb, lambda k: any(w.lower() == low for w in k.errors))
     if hits:
         hits.sort(key=lambda e: (not e.generic, e.id))
         return Lookup(hits, "error")

@@ -11,6 +11,7 @@ holds the two to the same answer.
 from __future__ import annotations
 
 import io
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ class AnchorScanner:
             alternation = "|".join(f"(?i:{a})" if ci else f"(?:{a})" for a, ci in anchors)
             self._re2 = compile_safe(alternation)
 
-    def hits(self, buf: bytes) -> list[tuple[int, int]]:
+    def hits(self, buf: bytes | memoryview) -> list[tuple[int, int]]:
         """(end offset, anchor index) of every anchor occurrence, in offset order."""
         out: list[tuple[int, int]] = []
         if self._hs is not None:
@@ -82,7 +83,7 @@ class AnchorScanner:
                 scratch = self._local.scratch = hyperscan.Scratch(self._hs)
             self._hs.scan(buf, match_event_handler=on_match, scratch=scratch)
         else:  # pragma: no cover
-            text = buf.decode("latin-1")
+            text = bytes(buf).decode("latin-1")
             for m in self._re2.finditer(text):
                 out.append((m.end(), self._index_of(m.group(0))))
         out.sort()
@@ -178,19 +179,11 @@ def fast_records(
     progress: ProgressFn | None = None,
     facts: FactSink | None = None,
     name: str = "",
-    mode: Mode | None = None,
-    counter: list[int] | None = None,
 ) -> Iterator[Record]:
-    """Records that contain at least one anchor, in document order.
-
-    ``mode`` is given when the stream is a range of a larger document that starts at a
-    record boundary (the mode was decided on the document's head); line numbers are then
-    relative to the range, and ``counter[0]`` receives the number of newlines read so the
-    caller can shift them.
-    """
+    """Records of a stream (stdin, an archive member) that contain at least one anchor, in
+    document order, with their line numbers."""
     head, complete = read_head(stream)
-    if mode is None:
-        mode = detect_mode(head, complete)
+    mode = detect_mode(head, complete)
     if progress:
         progress(len(head))
     if mode == "paste":
@@ -226,11 +219,53 @@ def fast_records(
             else:
                 cut = found
         region = buf[:cut]
-        yield from _records_in(region, base_line, mode, scanner, facts, name)
+        yield from _records_in(region, mode, scanner, facts, name, base_line=base_line)
         base_line += region.count(b"\n")
         buf = buf[cut:]
-    if counter is not None:
-        counter[0] = base_line - 1
+
+
+def file_records(
+    fd: int,
+    mode: Mode,
+    scanner: AnchorScanner,
+    start: int,
+    end: int,
+    progress: ProgressFn | None = None,
+    facts: FactSink | None = None,
+    name: str = "",
+) -> Iterator[Record]:
+    """Records with anchors in bytes [start, end) of a regular file (``start`` is a record start).
+
+    Chunks are read with ``os.pread`` (no carry buffer to concatenate, and the read runs
+    without the GIL) and cut at their last record start — the rule ``fast_records`` uses.
+    Records carry their byte offset instead of a line number: most never need one
+    (``LineIndex`` numbers the few kept as evidence), and counting every newline of a
+    multi-gigabyte file would cost as much as the scan, under the GIL.
+    """
+    pos = start
+    want = CHUNK_BYTES
+    while pos < end:
+        chunk = os.pread(fd, min(want, end - pos), pos)
+        if not chunk:
+            return  # the file shrank while being read
+        if pos + len(chunk) >= end:
+            cut = len(chunk)
+        else:
+            found = _last_record_start(chunk, mode)
+            if found is None and len(chunk) < MAX_CARRY_BYTES:
+                want = min(len(chunk) * 2, MAX_CARRY_BYTES)  # one record longer than a chunk: read more
+                continue
+            if found is None:
+                nl = chunk.rfind(b"\n")
+                cut = nl + 1 if nl > 0 else len(chunk)
+                chunk = chunk[:cut]  # a forced cut: no record may reach past it
+            else:
+                cut = found
+        want = CHUNK_BYTES
+        if progress:
+            progress(cut)
+        yield from _records_in(chunk, mode, scanner, facts, name, offset=pos, limit=cut)
+        pos += cut
 
 
 def next_record_start(window: bytes, mode: Mode) -> int | None:
@@ -256,25 +291,33 @@ def _line_around(buf: bytes, off: int) -> bytes:
 
 def _records_in(
     region: bytes,
-    base_line: int,
     mode: Mode,
     scanner: AnchorScanner,
     facts: FactSink | None,
     name: str,
+    base_line: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Iterator[Record]:
+    """Records around the anchor hits in ``region[:limit]`` (``limit`` is a record start, so
+    no record crosses it): numbered from ``base_line`` when given, else marked with their
+    byte offset (``offset`` + position in the region)."""
     done_until = -1
-    line_pos, line_no = 0, base_line
-    for off, aid in scanner.hits(region):
+    line_pos, line_no = 0, base_line or 0
+    scanned = region if limit is None or limit >= len(region) else memoryview(region)[:limit]
+    for off, aid in scanner.hits(scanned):
         if facts is not None and aid >= facts.first:
             facts.line(aid - facts.first, _line_around(region, off - 1), name)
             continue
         if off <= done_until:
             continue
         start, end = _record_bounds(region, off - 1, mode)
-        line_no += region.count(b"\n", line_pos, start)
-        line_pos = start
+        if base_line is not None:
+            line_no += region.count(b"\n", line_pos, start)
+            line_pos = start
         done_until = end
-        yield record_from_bytes(region[start:end][: MAX_RECORD_BYTES + 1], line_no)
+        raw = region[start:end][: MAX_RECORD_BYTES + 1]
+        yield record_from_bytes(raw, line_no, -1 if base_line is not None else offset + start)
 
 
 def reference_records(stream: IO[bytes]) -> Iterator[Record]:

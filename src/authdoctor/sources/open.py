@@ -13,6 +13,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import sys
 import tarfile
 import zipfile
@@ -22,6 +23,15 @@ from pathlib import Path
 from typing import IO, cast
 
 from authdoctor.errors import InputError
+from authdoctor.extract.facts import Facts
+from authdoctor.sources.bundle import (
+    MAX_CONFIG_BYTES,
+    BundleFacts,
+    is_support_bundle,
+    log_order_key,
+    read_config,
+    role,
+)
 from authdoctor.sources.limits import BoundedReader, Budget, Limits
 
 SNIFF = 8192
@@ -43,11 +53,20 @@ class Document:
 class OpenContext:
     limits: Limits = field(default_factory=Limits)
     notes: list[str] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)  # what support bundles' configuration files show
     budget: Budget = field(init=False)
     members: int = 0
+    open_archives: list[IO[bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.budget = Budget(self.limits)
+
+    def close(self) -> None:
+        """Close archives kept open for their members: documents are read after the
+        archive's listing is done (on worker threads), so they can only close at the end."""
+        for f in self.open_archives:
+            f.close()
+        self.open_archives.clear()
 
 
 def _magic(head: bytes) -> str | None:
@@ -139,8 +158,10 @@ def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
         return
     raw = opener()
     if not raw.seekable():
-        data = raw.read(ctx.limits.max_total_bytes)
+        with raw:  # a zip inside an archive: its reader enforces the byte budget as it reads
+            data = raw.read()
         raw = io.BytesIO(data)
+    ctx.open_archives.append(raw)
     try:
         zf = zipfile.ZipFile(raw)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -150,20 +171,19 @@ def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
     declared = sum(i.file_size for i in infos)
     if declared > ctx.limits.max_total_bytes:
         raise InputError(f"{name}: declares {declared} bytes uncompressed; refusing (archive bomb?)")
-    for info in sorted(infos, key=lambda i: i.filename):
+    infos.sort(key=lambda i: log_order_key(i.filename))
+    bundle, node = _zip_bundle(name, zf, infos, ctx, depth)
+    for info in infos:
+        if bundle and role(info.filename) != "log":
+            continue
         ctx.members += 1
         if ctx.members > ctx.limits.max_members:
             ctx.notes.append(f"{name}: stopped after {ctx.limits.max_members} archive members")
             return
         label = f"{name}!{info.filename}"
-        if _unsafe_member(info.filename):
-            ctx.notes.append(f"{label}: refused: unsafe member path")
-            continue
-        lim = ctx.limits
-        if info.file_size > lim.ratio_floor_bytes and info.file_size > max(info.compress_size, 1) * lim.max_ratio:
-            ctx.notes.append(
-                f"{label}: refused: expands {info.file_size // max(info.compress_size, 1)}x (archive bomb?)"
-            )
+        refusal = _member_refusal(info, ctx.limits)
+        if refusal:
+            ctx.notes.append(f"{label}: refused: {refusal}")
             continue
 
         def open_member(info: zipfile.ZipInfo = info, label: str = label) -> IO[bytes]:
@@ -175,7 +195,55 @@ def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
                 ),
             )
 
-        yield from _from_opener(label, open_member, ctx, depth, info.compress_size)
+        for doc in _from_opener(label, open_member, ctx, depth, info.compress_size):
+            if node and doc.node is None:
+                doc.node = node
+            yield doc
+
+
+def _member_refusal(info: zipfile.ZipInfo, lim: Limits) -> str | None:
+    if _unsafe_member(info.filename):
+        return "unsafe member path"
+    if info.file_size > lim.ratio_floor_bytes and info.file_size > max(info.compress_size, 1) * lim.max_ratio:
+        return f"expands {info.file_size // max(info.compress_size, 1)}x (archive bomb?)"
+    return None
+
+
+def _zip_bundle(
+    name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ctx: OpenContext, depth: int
+) -> tuple[bool, str | None]:
+    """(is it a support bundle, the node its documents come from). A bundle's configuration
+    files are read for facts here, before any of its logs is scanned."""
+    names = [i.filename for i in infos]
+    if not is_support_bundle(names):
+        return False, None
+    found = BundleFacts()
+    for info in infos:
+        if role(info.filename) != "config" or _member_refusal(info, ctx.limits):
+            continue
+        if info.file_size > MAX_CONFIG_BYTES:
+            continue
+        with zf.open(info) as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)
+        ctx.budget.take(len(data), f"{name}!{info.filename}")
+        read_config(f"{name}!{info.filename}", data, found)
+    return True, _adopt_bundle(name, names, found, ctx, depth)
+
+
+def _adopt_bundle(name: str, names: list[str], found: BundleFacts, ctx: OpenContext, depth: int) -> str | None:
+    """Record what a bundle showed; the node is its configured id, else (for a bundle
+    inside another archive, as per-node zips are) the bundle's own file name."""
+    ctx.facts.merge(found.facts, override=False)
+    node = found.node
+    if node is None and depth > 1:
+        node = re.sub(r"\.zip$", "", name.rpartition("!")[2].rpartition("/")[2], flags=re.I) or None
+    logs = sum(1 for n in names if role(n) == "log")
+    ctx.notes.append(
+        f"{name}: support bundle: {logs} log files scanned oldest first, facts from {len(found.read)} "
+        f"configuration files, {len(names) - logs - len(found.read)} other files skipped"
+        + (f"; node {node}" if node else "")
+    )
+    return node
 
 
 def _tar(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: int) -> Iterator[Document]:
@@ -251,15 +319,38 @@ def iter_documents(inputs: list[str], ctx: OpenContext, stdin: IO[bytes] | None 
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-            if not files:
-                ctx.notes.append(f"{item}: skipped: empty folder")
-            for f in files:
-                yield from _path_documents(f, ctx)
+            yield from _folder_documents(path, ctx)
             continue
         if not path.exists():
             raise InputError(f"{item}: no such file or folder")
         yield from _path_documents(path, ctx)
+
+
+def _folder_documents(folder: Path, ctx: OpenContext) -> Iterator[Document]:
+    """Files in name order with rotated logs oldest first; an unpacked support bundle
+    is read like the zip: logs scanned, configuration read for facts, the rest skipped."""
+    files = [p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
+    if not files:
+        ctx.notes.append(f"{folder}: skipped: empty folder")
+        return
+    rel = {p: p.relative_to(folder).as_posix() for p in files}
+    files.sort(key=lambda p: log_order_key(rel[p]))
+    names = list(rel.values())
+    node: str | None = None
+    bundle = is_support_bundle(names)
+    if bundle:
+        found = BundleFacts()
+        for p in files:
+            if role(rel[p]) == "config" and p.stat().st_size <= MAX_CONFIG_BYTES:
+                read_config(str(p), p.read_bytes(), found)
+        node = _adopt_bundle(str(folder), names, found, ctx, 0)
+    for p in files:
+        if bundle and role(rel[p]) != "log":
+            continue
+        for doc in _path_documents(p, ctx):
+            if node and doc.node is None:
+                doc.node = node
+            yield doc
 
 
 def _path_documents(path: Path, ctx: OpenContext) -> Iterator[Document]:
