@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from authdoctor.extract.facts import FACT_RULES, Facts, facts_from_hint
 from authdoctor.extract.line_index import LineIndex
@@ -24,7 +25,7 @@ from authdoctor.extract.timestamps import sort_key
 from authdoctor.kb.load import KnowledgeBase, default_kb
 from authdoctor.kb.search import default_index
 from authdoctor.match.engine import EntryMatcher, extract_values
-from authdoctor.match.patterns import literal
+from authdoctor.match.patterns import CompiledSignature, compile_signatures, literal
 from authdoctor.match.scanner import (
     AnchorScanner,
     FactSink,
@@ -73,11 +74,23 @@ class Engine:
     entry_anchor_count: int
 
 
+def kb_signatures() -> list[CompiledSignature]:
+    """Every signature of the packaged KB, compiled; cached on disk with the KB so a start
+    neither loads every entry nor rebuilds hundreds of patterns."""
+    from authdoctor.cache import cache_key, load_or_build
+    from authdoctor.kb.load import content_digest
+    from authdoctor.match import patterns
+
+    stamp = str(Path(patterns.__file__).stat().st_mtime_ns)
+    return load_or_build("sigs", cache_key("sigs", content_digest(), stamp),
+                         lambda: compile_signatures(default_kb().entries))
+
+
 @cache
 def engine_for(engine: str = "auto") -> Engine:
     """The compiled matcher for the packaged KB, built once per process and engine."""
     kb = default_kb()
-    matcher = EntryMatcher.build(kb.entries, engine)
+    matcher = EntryMatcher.from_signatures(kb_signatures(), frozenset(k.id for k in kb.keys if k.generic), engine)
     anchors = anchors_for(matcher)
     fact_anchors = [(literal(r.anchor), False) for r in FACT_RULES]
     return Engine(kb, matcher, AnchorScanner(anchors + fact_anchors), len(anchors))
@@ -258,7 +271,9 @@ def _ranges(doc: Document, split_bytes: int) -> list[_Task]:
         for target in range(split_bytes, size, split_bytes):
             if target <= cuts[-1]:
                 continue
-            found = next_record_start(os.pread(fd, SPLIT_WINDOW, target), mode)
+            found = next_record_start(os.pread(fd, 256 << 10, target), mode)  # usually within a few lines
+            if found is None:
+                found = next_record_start(os.pread(fd, SPLIT_WINDOW, target), mode)
             if found is not None:
                 cuts.append(target + found)
         cuts.append(size)

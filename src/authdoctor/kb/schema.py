@@ -17,7 +17,8 @@ FACT_NAME = r"^[a-z][a-z0-9_]{1,40}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built on first validation; unpickling cached entries needs none
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Signature(Strict):
@@ -109,7 +110,7 @@ class Condition(Strict):
     version_in: list[str] | None = None
     contains: str | None = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
@@ -130,7 +131,7 @@ class Adjust(Strict):
     times: float = Field(gt=0, le=50)
     why: str | None = Field(default=None, max_length=200)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class CauseLink(Strict):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from authdoctor.kb.schema import Entry
@@ -88,19 +88,34 @@ class HyperscanEngine:
 
 @dataclass
 class EntryMatcher:
-    """Maps signature hits to entries: any-of, all-of, none-of, and generic suppression."""
+    """Maps signature hits to entries: any-of, all-of, none-of, and generic suppression.
 
-    entries: dict[str, Entry]
+    It holds only compiled signatures and the generic flags, not the entries themselves,
+    so a scan never has to load the knowledge base beyond the entries it finds.
+    """
+
     sigs: list[CompiledSignature]
+    generic: frozenset[str]
     engine: Engine
+    needs_all: dict[str, int] = field(default_factory=dict)  # entry -> number of `all` signatures
+
+    def __post_init__(self) -> None:
+        for s in self.sigs:
+            if s.role == "all":
+                self.needs_all[s.entry_id] = self.needs_all.get(s.entry_id, 0) + 1
 
     @classmethod
     def build(cls, entries: Iterable[Entry], engine: str = "auto") -> EntryMatcher:
         elist = list(entries)
-        sigs = compile_signatures(elist)
+        return cls.from_signatures(compile_signatures(elist), frozenset(e.id for e in elist if e.generic), engine)
+
+    @classmethod
+    def from_signatures(
+        cls, sigs: list[CompiledSignature], generic: frozenset[str], engine: str = "auto"
+    ) -> EntryMatcher:
         use_re2 = engine == "re2" or (engine == "auto" and not HAVE_HYPERSCAN)
         eng: Engine = Re2Engine(sigs) if use_re2 else HyperscanEngine(sigs)
-        return cls({e.id: e for e in elist}, sigs, eng)
+        return cls(sigs, generic, eng)
 
     def match(self, normalized: str) -> list[str]:
         hits = self.engine.signature_hits(normalized)
@@ -112,12 +127,11 @@ class EntryMatcher:
         for eid, roles in by_entry.items():
             if not roles.get("any") or roles.get("none"):
                 continue
-            entry = self.entries[eid]
-            if entry.match.all and len(roles.get("all", ())) < len(entry.match.all):
+            if len(roles.get("all", ())) < self.needs_all.get(eid, 0):
                 continue
             found.append(eid)
-        if any(not self.entries[e].generic for e in found):
-            found = [e for e in found if not self.entries[e].generic]
+        if any(e not in self.generic for e in found):
+            found = [e for e in found if e not in self.generic]
         return sorted(found)
 
 
