@@ -59,7 +59,8 @@ class Options:
     engine: str = "auto"
     since: str | None = None
     until: str | None = None
-    progress: Callable[[int], None] | None = None
+    progress: Callable[[int], None] | None = None  # bytes read, called from scan threads
+    on_document: Callable[[str], None] | None = None  # each document as it is opened
     extra_facts: Facts | None = None
     external_causes: list[tuple[str, float, str]] = field(default_factory=list)
     workers: int = 0  # 0 = one per core
@@ -327,6 +328,8 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
 
     def tasks() -> Iterator[list[_Task]]:
         for doc in docs:
+            if options.on_document is not None:
+                options.on_document(doc.name)
             kind = detect_kind(doc.head)
             if kind != "log" and extras is not None:
                 _analyze(doc, kind, eng, acc, extras)

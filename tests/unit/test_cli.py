@@ -216,3 +216,8 @@ def test_help_teaches() -> None:
     r = run("diagnose", "--help")
     assert r.returncode == 0
     assert b"--hint" in r.stdout and b"stdin" in r.stdout
+
+
+def test_stdin_cannot_be_both_evidence_and_profile() -> None:
+    r = run("diagnose", "-", "--profile", "-", stdin=AADSTS.encode())
+    assert r.returncode == 2 and b"not both" in r.stderr and not r.stdout

@@ -86,17 +86,21 @@ def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
     return paths, inline
 
 
-def _total_size(paths: list[str]) -> int | None:
-    total = 0
+def _total_size(paths: list[str]) -> tuple[int | None, int | None]:
+    """Bytes and files to read, for the progress bar; unknown (None) with stdin."""
+    total = files = 0
     for p in paths:
         path = Path(p)
         if p == "-":
-            return None
+            return None, None
         if path.is_file():
             total += path.stat().st_size
+            files += 1
         elif path.is_dir():
-            total += sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
-    return total
+            sizes = [f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()]
+            total += sum(sizes)
+            files += len(sizes)
+    return total, files
 
 
 @app.command()
@@ -158,6 +162,8 @@ def diagnose(
         since=since,
         until=until,
     )
+    if profile == "-" and "-" in paths:
+        fail("stdin can carry the evidence or the profile, not both: give one of them as a file")
     if profile is not None:
         from authdoctor.profile.run import profile_inputs
 
@@ -167,11 +173,14 @@ def diagnose(
             fail(str(exc))
     try:
         with byte_progress(lambda: _total_size(paths), quiet) as progress:
-            options.progress = progress
+            if progress is not None:
+                options.progress, options.on_document = progress.advance, progress.document
             docs = [*(inline_document(f"<arg {i + 1}>", t) for i, t in enumerate(inline))]
             report = diagnose_documents([*docs, *iter_documents(paths, ctx)], options, ctx)
     except InputError as exc:
         fail(str(exc))
+    finally:
+        ctx.close()
     if not report.findings and inline and not paths:
         from authdoctor.pipeline import add_nearest
 

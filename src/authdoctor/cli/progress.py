@@ -11,6 +11,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
     TransferSpeedColumn,
@@ -19,27 +20,43 @@ from rich.progress import (
 from authdoctor.cli.common import is_tty
 
 
+class ScanProgress:
+    """What the scan reports: bytes read (any thread) and each document it opens."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar = bar
+        self._task = task
+        self._files = 0
+
+    def advance(self, n: int) -> None:
+        self._bar.advance(self._task, n)
+
+    def document(self, name: str) -> None:
+        self._files += 1
+        short = name if len(name) <= 40 else "…" + name[-39:]
+        self._bar.update(self._task, files=self._files, current=short)
+
+
 @contextmanager
 def byte_progress(
-    total: Callable[[], int | None], quiet: bool, label: str = "scanning"
-) -> Iterator[Callable[[int], None] | None]:
-    """``total`` is called only when a bar is shown: sizing a big folder costs a stat per file."""
+    total: Callable[[], tuple[int | None, int | None]], quiet: bool, label: str = "scanning"
+) -> Iterator[ScanProgress | None]:
+    """A bar with bytes, files, rate and ETA. ``total`` (bytes, files) is called only when a
+    bar is shown: sizing a big folder costs a stat per file."""
     if quiet or not is_tty(sys.stderr):
         yield None
         return
     console = Console(file=sys.stderr)
+    total_bytes, total_files = total()
+    files_of = f"/{total_files}" if total_files else ""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         TimeRemainingColumn(),
+        TextColumn("{task.fields[files]}" + files_of + " files  {task.fields[current]}"),
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=total())
-
-        def advance(n: int) -> None:
-            bar.advance(task, n)
-
-        yield advance
+        yield ScanProgress(bar, bar.add_task(label, total=total_bytes, files=0, current=""))
