@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 THREADS = ["http-nio-8080-exec-{n}", "https-jsse-nio-8443-exec-{n}", "Caesium-1-{n}", "QuartzScheduler_Worker-{n}",
            "ajp-nio-127.0.0.1-8009-exec-{n}", "HealthCheck:thread-{n}", "localq-reader-{n}"]
@@ -112,6 +114,21 @@ def parse_size(text: str) -> int:
     units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
     t = text.strip().upper().rstrip("B").rstrip("I")
     return int(float(t[:-1]) * units[t[-1]]) if t and t[-1] in units else int(t)
+
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def ensure_log(size: str, seed: int = 7, error_every: int = 20000) -> Path:
+    """The benchmark log for these settings, generated once into bench/data/."""
+    DATA.mkdir(exist_ok=True)
+    log = DATA / f"jira-{size}-s{seed}-e{error_every}.log"
+    if not log.exists():
+        t = time.perf_counter()
+        with open(log, "w", encoding="utf-8", newline="\n") as f:
+            lines, failures = generate(f, parse_size(size), seed, error_every)
+        print(f"generated {log.name}: {lines} records, {failures} failures in {time.perf_counter() - t:.0f}s")
+    return log
 
 
 def main() -> None:

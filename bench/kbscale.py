@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from genlog import generate, parse_size  # noqa: E402
+from genlog import ensure_log  # noqa: E402
 
 from authdoctor.extract.facts import FACT_RULES  # noqa: E402
 from authdoctor.extract.records import HEAD_BYTES, detect_mode  # noqa: E402
@@ -83,12 +83,7 @@ def main() -> None:
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args()
-    data = HERE / "data"
-    data.mkdir(exist_ok=True)
-    log = data / f"jira-{a.size}-s{a.seed}-e20000.log"
-    if not log.exists():
-        with open(log, "w", encoding="utf-8", newline="\n") as f:
-            generate(f, parse_size(a.size), a.seed, 20000)
+    log = ensure_log(a.size, a.seed)
     os.environ["AUTHDOCTOR_NO_CACHE"] = "1"  # measure the compile, do not fill the cache with synthetic databases
     entries = default_kb().entries
     mb = log.stat().st_size / 1e6

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from genlog import generate, parse_size  # noqa: E402
+from genlog import ensure_log  # noqa: E402
 
 
 def run(authdoctor: str, log: Path) -> tuple[float, int]:
@@ -40,13 +40,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
-    data = HERE / "data"
-    data.mkdir(exist_ok=True)
-    small = data / f"jira-{a.size}-s{a.seed}-e20000.log"
-    if not small.exists():
-        with open(small, "w", encoding="utf-8", newline="\n") as f:
-            generate(f, parse_size(a.size), a.seed, 20000)
-    large = data / f"jira-{a.size}x{a.times}-s{a.seed}.log"
+    small = ensure_log(a.size, a.seed)
+    large = small.parent / f"jira-{a.size}x{a.times}-s{a.seed}.log"
     if not large.exists():
         with open(large, "wb") as out:
             for _ in range(a.times):

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from genlog import generate, parse_size  # noqa: E402
+from genlog import ensure_log  # noqa: E402
 
 
 def timed(cmd: list[str], rounds: int) -> tuple[float, int]:
@@ -55,15 +55,8 @@ def main() -> None:
     ap.add_argument("--error-every", type=int, default=20000)
     ap.add_argument("--rounds", type=int, default=3)
     a = ap.parse_args()
-    size = parse_size(a.size)
-    data = HERE / "data"
-    data.mkdir(exist_ok=True)
-    log = data / f"jira-{a.size}-s{a.seed}-e{a.error_every}.log"
-    if not log.exists():
-        t = time.perf_counter()
-        with open(log, "w", encoding="utf-8", newline="\n") as f:
-            lines, failures = generate(f, size, a.seed, a.error_every)
-        print(f"generated {log.name}: {lines} records, {failures} failures in {time.perf_counter() - t:.0f}s")
+    log = ensure_log(a.size, a.seed, a.error_every)
+    data = log.parent
     nbytes = log.stat().st_size
     authdoctor = str(Path(sys.executable).parent / "authdoctor")
     patterns = data / "patterns.txt"
