@@ -24,13 +24,13 @@ sys.path.insert(0, str(HERE))
 
 from genlog import ensure_log  # noqa: E402
 
-from authdoctor.extract.facts import FACT_RULES  # noqa: E402
 from authdoctor.extract.records import HEAD_BYTES, detect_mode  # noqa: E402
 from authdoctor.kb.load import default_kb  # noqa: E402
 from authdoctor.kb.schema import Entry, Signature  # noqa: E402
 from authdoctor.match.engine import EntryMatcher  # noqa: E402
 from authdoctor.match.patterns import literal  # noqa: E402
-from authdoctor.match.scanner import AnchorScanner, anchors_for, file_records, match_records  # noqa: E402
+from authdoctor.match.scanner import AnchorScanner, file_records, match_records  # noqa: E402
+from authdoctor.pipeline import anchor_scanner  # noqa: E402
 
 
 def variant_signature(sig: Signature, i: int) -> Signature:
@@ -93,7 +93,7 @@ def main() -> None:
     for label, kb_entries in (("packaged", list(entries)), (f"grown x{a.factor}", grow(entries, a.factor))):
         t = time.perf_counter()
         matcher = EntryMatcher.build(kb_entries)
-        scanner = AnchorScanner(anchors_for(matcher) + [(literal(r.anchor), False) for r in FACT_RULES])
+        scanner, _ = anchor_scanner(matcher)
         compile_s = time.perf_counter() - t
         secs, hits = scan(log, matcher, scanner)
         results.append(mb / secs)

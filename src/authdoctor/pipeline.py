@@ -92,9 +92,15 @@ def engine_for(engine: str = "auto") -> Engine:
     """The compiled matcher for the packaged KB, built once per process and engine."""
     kb = default_kb()
     matcher = EntryMatcher.from_signatures(kb_signatures(), frozenset(k.id for k in kb.keys if k.generic), engine)
+    scanner, entry_anchors = anchor_scanner(matcher)
+    return Engine(kb, matcher, scanner, entry_anchors)
+
+
+def anchor_scanner(matcher: EntryMatcher) -> tuple[AnchorScanner, int]:
+    """One database of the entries' anchors followed by the fact rules' anchors, and how many
+    of the first kind there are (hits past that index are facts, not findings)."""
     anchors = anchors_for(matcher)
-    fact_anchors = [(literal(r.anchor), False) for r in FACT_RULES]
-    return Engine(kb, matcher, AnchorScanner(anchors + fact_anchors), len(anchors))
+    return AnchorScanner(anchors + [(literal(r.anchor), False) for r in FACT_RULES]), len(anchors)
 
 
 _FRAME = re.compile(r"^\s+at ")

@@ -41,9 +41,10 @@ def kb_show(entry_id: Annotated[str, typer.Argument(help="Entry id (see `kb list
     from authdoctor.render.entry import entry_dict, entry_markdown
 
     kb = default_kb()
-    if entry_id not in kb.by_id:
+    try:
+        e = kb.entry(entry_id)
+    except KeyError:
         fail(f"no entry {entry_id!r}; `authdoctor kb search` finds entries by words")
-    e = kb.entry(entry_id)
     out = json.dumps(entry_dict(e, kb), indent=2, ensure_ascii=False) if fmt is Format.json else entry_markdown(e, kb)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
 
@@ -87,10 +88,10 @@ def kb_export_patterns(
     kind: Annotated[str, typer.Option(help="'patterns' (full signatures) or 'anchors' (literals).")] = "patterns",
 ) -> None:
     """Print every signature as one regex per line (for ripgrep/grep comparisons)."""
-    from authdoctor.kb.load import default_kb
-    from authdoctor.match.patterns import compile_signatures, literal
+    from authdoctor.match.patterns import literal
+    from authdoctor.pipeline import kb_signatures
 
-    sigs = [s for s in compile_signatures(default_kb().entries) if s.role == "any"]
+    sigs = [s for s in kb_signatures() if s.role == "any"]
     seen: set[str] = set()
     for s in sigs:
         p = (f"(?i:{s.pattern})" if s.ignore_case else s.pattern) if kind == "patterns" else literal(s.anchor)

@@ -86,16 +86,6 @@ class KnowledgeBase:
     def entries(self) -> tuple[Entry, ...]:
         return tuple(self.entry(k.id) for k in self.keys)
 
-    @cached_property
-    def by_id(self) -> dict[str, Entry]:
-        """Entries by id and by former id (aliases)."""
-        idx: dict[str, Entry] = {}
-        for e in self.entries:
-            idx[e.id] = e
-            for a in e.aliases:
-                idx.setdefault(a, e)
-        return idx
-
     def pack(self) -> bytes:
         """The cache form: each entry pickled separately behind the lookup keys."""
         packed = {e.id: pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL) for e in self.entries}

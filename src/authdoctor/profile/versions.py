@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from authdoctor.profile.rule import CheckFinding, MissingFacts, Rule, require
 from authdoctor.profile.schema import Profile
 
 Version = tuple[int, int, int]
@@ -69,22 +70,24 @@ def needs_refresh(profile: Profile) -> bool | None:
     return None
 
 
-def missing_minimum(profile: Profile, minimum: dict[str, Version]) -> str | None:
-    """The version the product needs (as text) when the profile's is older; None when it is
-    new enough or cannot be parsed. Shared by the support-matrix rules."""
+def below_minimum(rule: Rule, profile: Profile, minimum: dict[str, Version], message: str) -> list[CheckFinding]:
+    """The support-matrix check every ``support_`` rule shares: a finding (with the version
+    to upgrade to as the fix) when the product's version is older than ``minimum``; none when
+    it is new enough or cannot be parsed. ``message`` may use {product}, {version}, {need}."""
+    require(profile, "product_version")
     if profile.product is None or profile.product not in minimum:
-        return None
+        return []
     version = parse(profile.product_version)
-    need = minimum[profile.product]
-    if version is None or version >= need:
-        return None
-    return show(need)
+    floor = minimum[profile.product]
+    if version is None or version >= floor:
+        return []
+    need = show(floor)
+    text = message.format(product=label(profile.product), version=profile.product_version, need=need)
+    return [rule.finding(text, {"product_version": f">= {need}"}, "product_version")]
 
 
 def refresh_required(profile: Profile) -> bool:
     """``needs_refresh`` for rules that cannot decide without it: unknown raises MissingFacts."""
-    from authdoctor.profile.rule import MissingFacts
-
     need = needs_refresh(profile)
     if need is None:
         raise MissingFacts(["needs_refresh_token"])

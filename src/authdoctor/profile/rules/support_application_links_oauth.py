@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, label, missing_minimum
+from authdoctor.profile.versions import atlassian_server, below_minimum
 
 RULE = Rule(
     id="support_application_links_oauth",
@@ -36,13 +36,8 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     require(profile, "product", "integration")
     if not atlassian_server(profile) or profile.integration != "application-link":
         return []
-    require(profile, "product_version")
-    need = missing_minimum(profile, MINIMUM)
-    if need is None:
-        return []
-    msg = (f"{label(profile.product)} {profile.product_version} has OAuth 2.0 for mail servers only; "
-           f"application links need {need}.")
-    return [RULE.finding(msg, {"product_version": f">= {need}"}, "product_version")]
+    return below_minimum(RULE, profile, MINIMUM,
+                         "{product} {version} has OAuth 2.0 for mail servers only; application links need {need}.")
 
 
 POSITIVE: list[dict[str, Any]] = [

@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, is_mail, label, missing_minimum
+from authdoctor.profile.versions import atlassian_server, below_minimum, is_mail
 
 RULE = Rule(
     id="support_mail_oauth_min_version",
@@ -36,12 +36,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     require(profile, "product")
     if not atlassian_server(profile) or not is_mail(profile):
         return []
-    require(profile, "product_version")
-    need = missing_minimum(profile, MINIMUM)
-    if need is None:
-        return []
-    msg = f"{label(profile.product)} {profile.product_version} predates OAuth 2.0 for mail (from {need})."
-    return [RULE.finding(msg, {"product_version": f">= {need}"}, "product_version")]
+    return below_minimum(RULE, profile, MINIMUM, "{product} {version} predates OAuth 2.0 for mail (from {need}).")
 
 
 POSITIVE: list[dict[str, Any]] = [

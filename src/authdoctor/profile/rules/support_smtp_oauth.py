@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, label, missing_minimum, protocol
+from authdoctor.profile.versions import atlassian_server, below_minimum, protocol
 
 RULE = Rule(
     id="support_smtp_oauth",
@@ -37,12 +37,8 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     require(profile, "mail.protocol")
     if protocol(profile) != "smtp":
         return []
-    require(profile, "product_version")
-    need = missing_minimum(profile, MINIMUM)
-    if need is None:
-        return []
-    msg = f"{label(profile.product)} {profile.product_version} has no OAuth 2.0 for outgoing mail (from {need})."
-    return [RULE.finding(msg, {"product_version": f">= {need}"}, "product_version")]
+    return below_minimum(RULE, profile, MINIMUM,
+                         "{product} {version} has no OAuth 2.0 for outgoing mail (from {need}).")
 
 
 POSITIVE: list[dict[str, Any]] = [{"product": "jira", "product_version": "8.22.6", "mail": {"protocol": "smtp"}}]
