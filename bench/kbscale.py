@@ -71,7 +71,7 @@ def scan(path: Path, matcher: EntryMatcher, scanner: AnchorScanner) -> tuple[flo
         head = os.pread(fd, HEAD_BYTES + 1, 0)
         mode = detect_mode(head, len(head) <= HEAD_BYTES)
         t = time.perf_counter()
-        hits = sum(1 for _ in match_records(file_records(fd, mode, scanner, 0, os.fstat(fd).st_size), matcher))
+        hits = sum(1 for _ in match_records(file_records(fd, mode, scanner, 0, os.fstat(fd).st_size), matcher, scanner))
         return time.perf_counter() - t, hits
     finally:
         os.close(fd)

@@ -100,7 +100,7 @@ def anchor_scanner(matcher: EntryMatcher) -> tuple[AnchorScanner, int]:
     """One database of the entries' anchors followed by the fact rules' anchors, and how many
     of the first kind there are (hits past that index are facts, not findings)."""
     anchors = anchors_for(matcher)
-    return AnchorScanner(anchors + [(literal(r.anchor), False) for r in FACT_RULES]), len(anchors)
+    return AnchorScanner(anchors + [(literal(r.anchor), False) for r in FACT_RULES], len(anchors)), len(anchors)
 
 
 _FRAME = re.compile(r"^\s+at ")
@@ -299,7 +299,7 @@ def _scan_file(task: _Task, options: Options, eng: Engine, sink: FactSink) -> li
             return None
         end = task.end if task.end is not None else os.fstat(fd).st_size
         records = file_records(fd, mode, eng.scanner, task.start, end, options.progress, sink, task.doc.name)
-        return list(match_records(records, eng.matcher))
+        return list(match_records(records, eng.matcher, eng.scanner))
     finally:
         os.close(fd)
 
@@ -315,7 +315,7 @@ def _scan_task(task: _Task, options: Options, eng: Engine) -> _TaskResult:
             records = reference_records(raw)
         else:
             records = fast_records(raw, eng.scanner, options.progress, sink, task.doc.name)
-        return _TaskResult(list(match_records(records, eng.matcher)), sink.found)
+        return _TaskResult(list(match_records(records, eng.matcher, eng.scanner)), sink.found)
 
 
 def default_workers() -> int:

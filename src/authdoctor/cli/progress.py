@@ -5,19 +5,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
+from typing import TYPE_CHECKING
 
 from authdoctor.cli.common import is_tty
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class ScanProgress:
@@ -46,6 +39,17 @@ def byte_progress(
     if quiet or not is_tty(sys.stderr):
         yield None
         return
+    # Imported here: a piped or quiet run (the common scripted case) never pays for them.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     console = Console(file=sys.stderr)
     total_bytes, total_files = total()
     files_of = f"/{total_files}" if total_files else ""

@@ -58,21 +58,24 @@ def starts_record(line: bytes, prev_blank: bool, mode: Mode) -> bool:
 class Record:
     """One log event: its first line number (1-based), raw text and timestamp if any.
 
-    The scanner of memory-mapped files leaves ``line`` at 0 and sets ``offset`` (the byte
-    offset of the record in its document): most records never need a line number, and
-    counting every newline of a large file costs as much as the scan.
+    The scanner of regular files leaves ``line`` at 0 and sets ``offset`` (the byte offset
+    of the record in its document): most records never need a line number, and counting
+    every newline of a large file costs as much as the scan. ``pasted``: the whole of a
+    small document without timestamps (text copied from a screen), matched without
+    anchors, so a message a terminal wrapped is still recognised.
     """
 
     line: int
     text: str
     timestamp: str | None
     offset: int = -1
+    pasted: bool = False
 
 
-def record_from_bytes(raw: bytes, line: int, offset: int = -1) -> Record:
+def record_from_bytes(raw: bytes, line: int, offset: int = -1, pasted: bool = False) -> Record:
     clipped = raw[:MAX_RECORD_BYTES]
     text = clipped.decode("utf-8", "replace").rstrip("\r\n")
-    return Record(line=line, text=text, timestamp=parse_timestamp(clipped[:64]), offset=offset)
+    return Record(line=line, text=text, timestamp=parse_timestamp(clipped[:64]), offset=offset, pasted=pasted)
 
 
 def read_head(stream: IO[bytes]) -> tuple[bytes, bool]:
@@ -127,11 +130,11 @@ def iter_records(stream: IO[bytes]) -> Iterator[Record]:
             continue
         if not buf or starts_record(line, prev_blank, mode):
             if buf:
-                yield record_from_bytes(bytes(buf), start_line)
+                yield record_from_bytes(bytes(buf), start_line, pasted=mode == "paste")
                 buf.clear()
             start_line = lineno
         if len(buf) < MAX_RECORD_BYTES:
             buf += line[: MAX_RECORD_BYTES - len(buf)] + b"\n"
         prev_blank = False
     if buf:
-        yield record_from_bytes(bytes(buf), start_line)
+        yield record_from_bytes(bytes(buf), start_line, pasted=mode == "paste")

@@ -14,7 +14,6 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from authdoctor.kb.schema import CauseGuide, CauseInfo, Entry
@@ -100,12 +99,12 @@ class KnowledgeBase:
         return kb
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> object:
+    import yaml  # only when the cache is cold: a warm start reads pickles
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise KBError(f"{path}: not valid YAML: {exc}") from exc
 

@@ -93,7 +93,7 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
         return [*out, Problem(where, str(exc))]
     for sig in sigs:
         # Only literal anchors reach the raw scanner as a single token; a text signature
-        # without an explicit anchor is scanned as its whole (escape-tolerant) message.
+        # without an explicit anchor is scanned as its whole message (as logged).
         literal_anchor = sig.role == "any" and sig.raw_anchor == literal(sig.anchor)
         if literal_anchor and len(sig.anchor) < 5 and not sig.anchor.isupper():
             out.append(Problem(where, f"anchor {sig.anchor!r} is shorter than 5 characters"))

@@ -98,11 +98,18 @@ class EntryMatcher:
     generic: frozenset[str]
     engine: Engine
     needs_all: dict[str, int] = field(default_factory=dict)  # entry -> number of `all` signatures
+    #: Unique (raw anchor, caseless) of the `any` signatures, and each such signature's index in it.
+    anchors: list[tuple[str, bool]] = field(default_factory=list)
+    anchor_of: dict[int, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        index: dict[tuple[str, bool], int] = {}
         for s in self.sigs:
             if s.role == "all":
                 self.needs_all[s.entry_id] = self.needs_all.get(s.entry_id, 0) + 1
+            elif s.role == "any":
+                self.anchor_of[s.sid] = index.setdefault((s.raw_anchor, s.ignore_case), len(index))
+        self.anchors = list(index)
 
     @classmethod
     def build(cls, entries: Iterable[Entry], engine: str = "auto") -> EntryMatcher:
@@ -117,11 +124,16 @@ class EntryMatcher:
         eng: Engine = Re2Engine(sigs) if use_re2 else HyperscanEngine(sigs)
         return cls(sigs, generic, eng)
 
-    def match(self, normalized: str) -> list[str]:
+    def match(self, normalized: str, anchored: set[int] | None = None) -> list[str]:
+        """Entries the text shows. ``anchored``: for a log record, the anchors (indexes into
+        ``anchors``) its raw bytes contain — an `any` signature whose anchor is absent does
+        not count, whatever the normalised text says. None (pasted text) counts them all."""
         hits = self.engine.signature_hits(normalized)
         by_entry: dict[str, dict[str, set[int]]] = {}
         for sid in hits:
             s = self.sigs[sid]
+            if anchored is not None and s.role == "any" and self.anchor_of[sid] not in anchored:
+                continue
             by_entry.setdefault(s.entry_id, {}).setdefault(s.role, set()).add(sid)
         found: list[str] = []
         for eid, roles in by_entry.items():

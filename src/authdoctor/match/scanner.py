@@ -54,9 +54,12 @@ ProgressFn = Callable[[int], None]
 class AnchorScanner:
     """One compiled database of anchors; ``hits`` lists where each anchor ends in a buffer."""
 
-    def __init__(self, anchors: list[tuple[str, bool]]) -> None:
-        """``anchors``: (pattern, caseless); patterns are regexes (literals already escaped)."""
+    def __init__(self, anchors: list[tuple[str, bool]], entry_count: int | None = None) -> None:
+        """``anchors``: (pattern, caseless); patterns are regexes (literals already escaped).
+        The first ``entry_count`` are the entries' anchors (``EntryMatcher.anchors``), the
+        rest other things worth finding (fact rules)."""
         self.anchors = anchors
+        self.entry_count = len(anchors) if entry_count is None else entry_count
         self._local = threading.local()
         self._hs: Any = None
         if HAVE_HYPERSCAN:
@@ -98,11 +101,7 @@ class AnchorScanner:
 
 def anchors_for(matcher: EntryMatcher) -> list[tuple[str, bool]]:
     """Unique raw-byte anchor patterns of the signatures that can make an entry fire."""
-    seen: dict[tuple[str, bool], None] = {}
-    for s in matcher.sigs:
-        if s.role == "any":
-            seen.setdefault((s.raw_anchor, s.ignore_case), None)
-    return list(seen)
+    return matcher.anchors
 
 
 class FactSink:
@@ -192,8 +191,9 @@ def fast_records(
             for off, aid in hits:
                 if aid >= facts.first:
                     facts.line(aid - facts.first, _line_around(head, off), name)
-        if any(facts is None or aid < facts.first for _, aid in hits):
-            yield from iter_records(io.BytesIO(head))  # a paste is tiny: one record, same rules as the reference
+        # A paste is tiny and matched without anchors (see Record.pasted): one record, the
+        # reference's rules.
+        yield from iter_records(io.BytesIO(head))
         return
     buf = head
     eof = complete
@@ -324,9 +324,19 @@ def reference_records(stream: IO[bytes]) -> Iterator[Record]:
     return iter_records(stream)
 
 
-def match_records(records: Iterator[Record], matcher: EntryMatcher) -> Iterator[Hit]:
+def record_anchors(scanner: AnchorScanner, rec: Record) -> set[int] | None:
+    """The entry anchors a log record's text contains; None for a paste (no anchor rule).
+
+    Both paths ask this of the record itself, not of the chunk hits that led to it, so a
+    record's entries never depend on how it was found."""
+    if rec.pasted:
+        return None
+    return {aid for _, aid in scanner.hits(rec.text.encode("utf-8", "replace")) if aid < scanner.entry_count}
+
+
+def match_records(records: Iterator[Record], matcher: EntryMatcher, scanner: AnchorScanner) -> Iterator[Hit]:
     for rec in records:
         norm = normalize(rec.text)
-        entries = matcher.match(norm)
+        entries = matcher.match(norm, record_anchors(scanner, rec))
         if entries:
             yield Hit(rec, entries, norm)
