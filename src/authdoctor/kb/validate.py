@@ -87,6 +87,10 @@ def check_entry(entry: Entry, path: Path | None, causes: set[str]) -> list[Probl
                     out.append(Problem(where, f"cause {link.id} {section}[{i}] should start with a verb"))
     if len({c.id for c in entry.causes}) != len(entry.causes):
         out.append(Problem(where, "a cause is listed twice"))
+    for sig_in in (*entry.match.any, *entry.match.all, *entry.match.none):
+        if sig_in.kind == "text" and " ".join(sig_in.value.split()) != sig_in.value:
+            out.append(Problem(where, f"text {sig_in.value[:50]!r} has a line break, tab or space run: a log "
+                                      "message is found with single spaces between its words"))
     try:
         sigs = compile_signatures([entry])
     except ValueError as exc:
