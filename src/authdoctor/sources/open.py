@@ -32,6 +32,7 @@ from authdoctor.sources.bundle import (
     read_config,
     role,
 )
+from authdoctor.sources.encoding import utf8_opener, utf16_encoding
 from authdoctor.sources.limits import BoundedReader, Budget, Limits
 
 SNIFF = 8192
@@ -143,6 +144,11 @@ def _from_opener(
     if kind == "tar":
         yield from _tar(name, opener, ctx, depth + 1)
         return
+    encoding = utf16_encoding(head)
+    if encoding is not None:
+        opener = utf8_opener(opener, encoding)
+        with opener() as probe:
+            head = probe.read(SNIFF)
     if looks_binary(head):
         ctx.notes.append(f"{name}: skipped: binary file")
         return
@@ -360,8 +366,9 @@ def _path_documents(path: Path, ctx: OpenContext) -> Iterator[Document]:
     if size == 0:
         ctx.notes.append(f"{path}: skipped: empty")
         return
-    for doc in _from_opener(str(path), _file_opener(path), ctx, 0, size):
-        if doc.name == str(path):
+    opener = _file_opener(path)
+    for doc in _from_opener(str(path), opener, ctx, 0, size):
+        if doc.open is opener:  # the file's own bytes (not decompressed, not transcoded): read by offset
             doc.path = path
         yield doc
 
