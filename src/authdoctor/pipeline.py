@@ -15,13 +15,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from authdoctor.errors import InputError
 from authdoctor.extract.facts import FACT_RULES, Facts, facts_from_hint
 from authdoctor.extract.line_index import LineIndex
 from authdoctor.extract.records import HEAD_BYTES, MAX_EVIDENCE_CHARS, Mode, Record, detect_mode
-from authdoctor.extract.timestamps import sort_key
+from authdoctor.extract.timestamps import in_window, parse_bound, sort_key
 from authdoctor.kb.load import KnowledgeBase, default_kb
 from authdoctor.kb.search import default_index
 from authdoctor.match.engine import EntryMatcher, extract_values
@@ -190,13 +192,16 @@ class Accumulator:
                     acc.values.setdefault(k, redact(v))
 
 
-def _within(ts: str | None, since: str | None, until: str | None) -> bool:
-    if ts is None or (since is None and until is None):
-        return True
-    key = sort_key(ts)
-    if since is not None and key < sort_key(since):
-        return False
-    return not (until is not None and key > sort_key(until))
+def time_window(options: Options) -> tuple[datetime | None, datetime | None]:
+    """--since/--until as bounds; a value that is not a date is an input error."""
+    try:
+        since = parse_bound(options.since) if options.since else None
+        until = parse_bound(options.until, end=True) if options.until else None
+    except ValueError as exc:
+        raise InputError(f"--since/--until: {exc}") from None
+    if since is not None and until is not None and (since.tzinfo is None) == (until.tzinfo is None) and since > until:
+        raise InputError(f"--since {options.since} is after --until {options.until}: no record can match")
+    return since, until
 
 
 def collect_facts(options: Options, evidence: FactSink | None, bundle: Facts | None = None) -> Facts:
@@ -331,6 +336,7 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
 
     sink = FactSink(FACT_RULES, eng.entry_anchor_count)
     workers = options.workers or default_workers()
+    since, until = time_window(options)
 
     def tasks() -> Iterator[list[_Task]]:
         for doc in docs:
@@ -349,7 +355,7 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
     def consume(group: list[_Task], results: list[_TaskResult]) -> None:
         for task, res in zip(group, results, strict=True):
             for hit in res.hits:
-                if _within(hit.record.timestamp, options.since, options.until):
+                if in_window(hit.record.timestamp, since, until):
                     acc.add(task.doc, hit.record, hit.entries, hit.normalized)
             for name, found in res.facts.items():
                 sink.found.setdefault(name, found)

@@ -118,8 +118,15 @@ def diagnose(
     provider: ProviderOpt = None,
     product: ProductOpt = None,
     product_version: VersionOpt = None,
-    since: Annotated[str | None, typer.Option(help="Ignore records before this time (ISO-8601).")] = None,
-    until: Annotated[str | None, typer.Option(help="Ignore records after this time (ISO-8601).")] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Ignore records before this time: ISO-8601, e.g. 2021-11-16T08:10 (as the log's clock "
+                          "reads) or 2021-11-16T07:10Z (an instant)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="Ignore records after this time (same forms); a bare date means to the end of that day."),
+    ] = None,
     samples: Annotated[int, typer.Option(min=1, max=50, help="Evidence samples kept per finding.")] = 3,
     engine: Annotated[
         str, typer.Option(help="Matching engine: auto, hyperscan, re2, or reference (assemble every record; slow).")
@@ -136,7 +143,7 @@ def diagnose(
     Reads text on stdin, files, folders (recursively) and compressed files or archives,
     streaming, in bounded memory. Java log records are kept whole with their stack traces.
     """
-    from authdoctor.pipeline import Options, diagnose_documents
+    from authdoctor.pipeline import Options, diagnose_documents, time_window
     from authdoctor.sources.open import OpenContext, inline_document, iter_documents
 
     items = list(inputs or [])
@@ -162,6 +169,10 @@ def diagnose(
         since=since,
         until=until,
     )
+    try:
+        time_window(options)
+    except InputError as exc:
+        fail(str(exc))
     if profile == "-" and "-" in paths:
         fail("stdin can carry the evidence or the profile, not both: give one of them as a file")
     if profile is not None:

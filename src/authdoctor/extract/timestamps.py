@@ -58,3 +58,46 @@ def sort_key(iso: str) -> datetime:
     if dt.tzinfo is not None:
         dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
+
+
+BOUND_EXAMPLES = "2021-11-16, 2021-11-16T08:10, 2021-11-16 08:10:30 or 2021-11-16T08:10+01:00"
+
+
+def parse_bound(text: str, end: bool = False) -> datetime:
+    """A ``--since``/``--until`` value. A bare date as an end means the whole of that day.
+
+    Raises ValueError with an example of what is accepted: silently treating a typo as
+    "no limit" would report records the person asked to leave out."""
+    value = text.strip()
+    try:
+        bound = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date or time; use ISO-8601, e.g. {BOUND_EXAMPLES}") from None
+    if end and len(value) == 10:  # a date only
+        bound = bound.replace(hour=23, minute=59, second=59, microsecond=999999)
+    return bound
+
+
+def _comparable(record: datetime, bound: datetime) -> datetime:
+    """The record's time as the bound reads it. A bound without an offset is the wall time
+    written in the log (what the person sees and types); a bound with one is an instant, and
+    a log time without an offset is taken to be in the bound's zone."""
+    if bound.tzinfo is None:
+        return record.replace(tzinfo=None)
+    if record.tzinfo is None:
+        return record.replace(tzinfo=bound.tzinfo)
+    return record
+
+
+def in_window(timestamp: str | None, since: datetime | None, until: datetime | None) -> bool:
+    """Is a record with this ISO timestamp inside [since, until]? Records without a
+    timestamp (continuations, pastes) are kept: there is nothing to judge them by."""
+    if timestamp is None or (since is None and until is None):
+        return True
+    try:
+        record = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return True
+    if since is not None and _comparable(record, since) < since:
+        return False
+    return until is None or _comparable(record, until) <= until
