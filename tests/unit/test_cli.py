@@ -221,3 +221,26 @@ def test_help_teaches() -> None:
 def test_stdin_cannot_be_both_evidence_and_profile() -> None:
     r = run("diagnose", "-", "--profile", "-", stdin=AADSTS.encode())
     assert r.returncode == 2 and b"not both" in r.stderr and not r.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "advice"),
+    [
+        (["AADSTS50011"], "run: authdoctor explain AADSTS50011"),
+        (["invalid_grant"], "run: authdoctor explain invalid_grant"),
+        (["{log}"], "run: authdoctor diagnose {log}"),
+        (["AADSTS50011: The redirect URI"], "run: authdoctor diagnose 'AADSTS50011: The redirect URI'"),
+        (["har", "{log}"], "run: authdoctor har flows {log}"),
+    ],
+)
+def test_a_missing_command_name_gets_the_line_to_run(tmp_path: Path, args: list[str], advice: str) -> None:
+    log = tmp_path / "capture.har"
+    log.write_text("{}")
+    r = run(*(a.format(log=log) for a in args))
+    assert r.returncode == 2
+    assert advice.format(log=log) in r.stderr.decode()
+
+
+def test_a_typo_still_gets_the_close_command() -> None:
+    r = run("diagnos", "x")
+    assert r.returncode == 2 and "Did you mean 'diagnose'" in r.stderr.decode()

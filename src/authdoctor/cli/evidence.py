@@ -16,9 +16,10 @@ from typing import IO, Annotated, Any
 import typer
 
 from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, Format, fail
+from authdoctor.cli.groups import har_hint, hinting_group
 
 har_app = typer.Typer(help="Browser HAR captures: reconstruct the OAuth flows, or sanitize a capture for a ticket.",
-                      no_args_is_help=True)
+                      no_args_is_help=True, cls=hinting_group(har_hint))
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)]
 

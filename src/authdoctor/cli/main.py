@@ -12,6 +12,7 @@ import typer
 
 from authdoctor import __version__
 from authdoctor.cli.common import EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty
+from authdoctor.cli.groups import hinting_group, top_level_hint
 from authdoctor.cli.kb import kb_app
 from authdoctor.cli.progress import byte_progress
 from authdoctor.errors import InputError
@@ -30,6 +31,7 @@ app = typer.Typer(
         "Exit codes: 0 nothing known found, 1 a known problem found, 2 bad usage or unreadable input."
     ),
     no_args_is_help=True,
+    cls=hinting_group(top_level_hint),
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
