@@ -94,3 +94,13 @@ def test_parse_bound_accepts_or_explains(text: str) -> None:
 
 def test_last_representable_day_as_an_end() -> None:
     assert parse_bound("9999-12-31", end=True) == datetime(9999, 12, 31, 23, 59, 59, 999999)
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_timestamp(tmp_path: Path) -> None:
+    log = tmp_path / "notepad-saved.log"
+    log.write_bytes(b"\xef\xbb\xbf" + f"2021-11-16 08:00:00,000+0100 http-exec-1 {ERROR}\n".encode())
+    count, first, last = _seen(_run(str(log)))
+    assert (count, first, last) == (1, "2021-11-16T08:00:00.000+01:00", "2021-11-16T08:00:00.000+01:00")
+    syslog = tmp_path / "syslog"
+    syslog.write_bytes(b"\xef\xbb\xbfNov 16 08:00:00 host app: " + ERROR.encode() + b"\n")
+    assert _seen(_run(str(syslog)))[1] is not None

@@ -1,7 +1,8 @@
 """Recognises the timestamp that opens a log record and renders it as ISO-8601.
 
 Jira/log4j (``2021-11-16 12:35:50,956+0100``), ISO-8601 (``2024-03-01T10:00:00.123Z``) and
-syslog (``Nov 21 06:20:39``) cover the products we read. The same pattern decides where a
+syslog (``Nov 21 06:20:39``) cover the products we read; a UTF-8 byte-order mark before the
+first one (Windows editors write it) is allowed. The same pattern decides where a
 record starts, so it is anchored at the line start (after a little indentation, which
 pasted text often has) and cheap to test.
 """
@@ -17,16 +18,17 @@ _MONTHS = {
 }
 
 ISO_LIKE = re.compile(
-    rb"^[ \t]{0,8}\[?(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?"
+    rb"^(?:\xef\xbb\xbf)?[ \t]{0,8}\[?(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:[,.](\d{1,9}))?"
     rb"[ ]?(Z|[+-]\d{2}:?\d{2})?"
 )
-SYSLOG = re.compile(rb"^[ \t]{0,8}([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})\b")
+SYSLOG = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t]{0,8}([A-Z][a-z]{2}) ([ \d]\d) (\d{2}):(\d{2}):(\d{2})\b")
 
 
 def starts_with_timestamp(line: bytes) -> bool:
-    return ISO_LIKE.match(line) is not None or (
-        SYSLOG.match(line) is not None and line.lstrip()[:3].decode("ascii", "replace") in _MONTHS
-    )
+    if ISO_LIKE.match(line) is not None:
+        return True
+    m = SYSLOG.match(line)
+    return m is not None and m.group(1).decode("ascii", "replace") in _MONTHS
 
 
 def parse_timestamp(line: bytes, default_year: int | None = None) -> str | None:
