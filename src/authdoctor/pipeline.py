@@ -2,7 +2,7 @@
 
 The CLI, batch mode and the Python API call these functions; they hold no logic of their
 own. The compiled matcher is built once per process (and, for Hyperscan, cached on disk by
-``match.cache``) because compiling hundreds of signatures costs more than scanning a
+``authdoctor.cache``) because compiling hundreds of signatures costs more than scanning a
 typical log.
 """
 
@@ -32,7 +32,6 @@ from authdoctor.match.scanner import (
     AnchorScanner,
     FactSink,
     Hit,
-    anchors_for,
     fast_records,
     file_records,
     match_records,
@@ -73,8 +72,7 @@ class Options:
 class Engine:
     kb: KnowledgeBase
     matcher: EntryMatcher
-    scanner: AnchorScanner
-    entry_anchor_count: int
+    scanner: AnchorScanner  # entry anchors first (scanner.entry_count), then fact-rule anchors
 
 
 def kb_signatures() -> list[CompiledSignature]:
@@ -94,15 +92,14 @@ def engine_for(engine: str = "auto") -> Engine:
     """The compiled matcher for the packaged KB, built once per process and engine."""
     kb = default_kb()
     matcher = EntryMatcher.from_signatures(kb_signatures(), frozenset(k.id for k in kb.keys if k.generic), engine)
-    scanner, entry_anchors = anchor_scanner(matcher)
-    return Engine(kb, matcher, scanner, entry_anchors)
+    return Engine(kb, matcher, anchor_scanner(matcher))
 
 
-def anchor_scanner(matcher: EntryMatcher) -> tuple[AnchorScanner, int]:
-    """One database of the entries' anchors followed by the fact rules' anchors, and how many
-    of the first kind there are (hits past that index are facts, not findings)."""
-    anchors = anchors_for(matcher)
-    return AnchorScanner(anchors + [(literal(r.anchor), False) for r in FACT_RULES], len(anchors)), len(anchors)
+def anchor_scanner(matcher: EntryMatcher) -> AnchorScanner:
+    """One database of the entries' anchors followed by the fact rules' anchors (hits past
+    ``entry_count`` are facts, not findings)."""
+    facts = [(literal(r.anchor), False) for r in FACT_RULES]
+    return AnchorScanner(matcher.anchors + facts, len(matcher.anchors))
 
 
 _FRAME = re.compile(r"^\s+at ")
@@ -145,11 +142,15 @@ class _Acc:
 
 
 class Accumulator:
-    """Deduplicates hits into one finding per entry with counts, times and samples."""
+    """Deduplicates hits into one finding per entry with counts, times and samples. The
+    --since/--until window is applied here, so log records and analyzer texts (HAR, token
+    responses) obey the same bounds."""
 
-    def __init__(self, kb: KnowledgeBase, max_samples: int) -> None:
+    def __init__(self, kb: KnowledgeBase, max_samples: int,
+                 window: tuple[datetime | None, datetime | None] = (None, None)) -> None:
         self.kb = kb
         self.max_samples = max_samples
+        self.since, self.until = window
         self.by_entry: dict[str, _Acc] = {}
         self._lines: dict[str, tuple[int, LineIndex]] = {}
 
@@ -168,6 +169,8 @@ class Accumulator:
         self._lines.clear()
 
     def add(self, doc: Document, record: Record, entries: list[str], normalized: str) -> None:
+        if not in_window(record.timestamp, self.since, self.until):
+            return
         for eid in entries:
             acc = self.by_entry.setdefault(eid, _Acc(eid))
             acc.count += 1
@@ -310,7 +313,7 @@ def _scan_file(task: _Task, options: Options, eng: Engine, sink: FactSink) -> li
 
 
 def _scan_task(task: _Task, options: Options, eng: Engine) -> _TaskResult:
-    sink = FactSink(FACT_RULES, eng.entry_anchor_count)
+    sink = FactSink(FACT_RULES, eng.scanner.entry_count)
     if task.doc.path is not None and not options.reference:
         found = _scan_file(task, options, eng, sink)
         if found is not None:
@@ -334,9 +337,8 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
     of workers."""
     from authdoctor.extract.kinds import detect_kind
 
-    sink = FactSink(FACT_RULES, eng.entry_anchor_count)
+    sink = FactSink(FACT_RULES, eng.scanner.entry_count)
     workers = options.workers or default_workers()
-    since, until = time_window(options)
 
     def tasks() -> Iterator[list[_Task]]:
         for doc in docs:
@@ -355,8 +357,7 @@ def scan_documents(docs: Iterable[Document], options: Options, eng: Engine, acc:
     def consume(group: list[_Task], results: list[_TaskResult]) -> None:
         for task, res in zip(group, results, strict=True):
             for hit in res.hits:
-                if in_window(hit.record.timestamp, since, until):
-                    acc.add(task.doc, hit.record, hit.entries, hit.normalized)
+                acc.add(task.doc, hit.record, hit.entries, hit.normalized)
             for name, found in res.facts.items():
                 sink.found.setdefault(name, found)
 
@@ -437,7 +438,7 @@ def distinguish(causes: list[CauseResult]) -> str | None:
 
 def diagnose_documents(docs: Iterable[Document], options: Options, ctx: OpenContext | None = None) -> Report:
     eng = engine_for(options.engine)
-    acc = Accumulator(eng.kb, options.max_samples)
+    acc = Accumulator(eng.kb, options.max_samples, time_window(options))
     notes = ctx.notes if ctx is not None else []
     extras = Extras()
     try:

@@ -64,8 +64,11 @@ def test_no_secret_in_any_output_format(tmp_path: Path) -> None:
         if name in ("har", "two-node"):
             for fmt in ("text", "json", "markdown"):
                 r = run_cli("har", "flows", str(path), "--format", fmt)
+                assert r.returncode in (0, 1), (name, r.stderr)
+                assert r.stdout.strip(), (name, fmt)
                 assert_clean(r.stdout + r.stderr, extra, f"har flows {name} {fmt}")
             r = run_cli("har", "sanitize", str(path))
+            assert r.returncode == 0 and r.stdout.strip(), (name, r.stderr)
             assert_clean(r.stdout + r.stderr, extra, f"har sanitize {name}")
         if name in ("jwt", "graph", "opaque"):
             for fmt in ("text", "json", "markdown"):

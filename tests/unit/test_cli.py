@@ -244,3 +244,23 @@ def test_a_missing_command_name_gets_the_line_to_run(tmp_path: Path, args: list[
 def test_a_typo_still_gets_the_close_command() -> None:
     r = run("diagnos", "x")
     assert r.returncode == 2 and "Did you mean 'diagnose'" in r.stderr.decode()
+
+
+@pytest.mark.parametrize("args", [[], ["har", "flows"], ["diagnose"]])
+def test_an_argument_too_long_for_a_path_is_a_usage_error_not_a_crash(args: list[str]) -> None:
+    r = run(*args, "a" * 5000)
+    assert r.returncode == 2, r.stderr
+    assert b"internal error" not in r.stderr
+
+
+def test_kb_export_patterns_gives_signatures_and_scanner_anchors() -> None:
+    import re2
+
+    patterns = run("kb", "export-patterns").stdout.decode().splitlines()
+    assert r"\bAADSTS50011\b" in patterns and len(patterns) == len(set(patterns)) > 1000
+    for p in patterns:
+        re2.compile(p)  # each line is a regex ripgrep/RE2 accept
+    anchors = run("kb", "export-patterns", "--kind", "anchors").stdout.decode().splitlines()
+    assert "Token already marked as invalid" in anchors and "AADSTS50011" in anchors
+    bad = run("kb", "export-patterns", "--kind", "literals")
+    assert bad.returncode == 2 and b"use patterns or anchors" in bad.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -27,6 +28,15 @@ def fail(message: str) -> NoReturn:
     """One line on stderr, nothing on stdout, exit 2."""
     sys.stderr.write(f"authdoctor: {message.splitlines()[0] if message else 'error'}\n")
     raise typer.Exit(EXIT_USAGE)
+
+
+def names_a_file(item: str) -> bool:
+    """Does an argument name an existing file or folder? A token or message too long for a
+    path (a JWT, a pasted error) is not one, rather than an OSError."""
+    try:
+        return Path(item).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def is_tty(stream: object) -> bool:

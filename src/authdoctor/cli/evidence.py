@@ -15,7 +15,7 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, Format, fail
+from authdoctor.cli.common import EXIT_FOUND, EXIT_OK, Format, fail, names_a_file
 from authdoctor.cli.groups import har_hint, hinting_group
 
 har_app = typer.Typer(help="Browser HAR captures: reconstruct the OAuth flows, or sanitize a capture for a ticket.",
@@ -29,7 +29,7 @@ def _open_capture(file: str) -> tuple[str, IO[bytes], bytes]:
     from authdoctor.errors import InputError
     from authdoctor.sources.open import OpenContext, iter_documents
 
-    if file != "-" and not Path(file).exists():
+    if file != "-" and not names_a_file(file):
         fail(f"{file}: no such file")
     if file != "-" and Path(file).is_dir():
         fail(f"{file}: a folder; give one HAR file")

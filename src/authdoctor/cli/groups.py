@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable
-from pathlib import Path
 
 from typer._click.core import Command, Context
 from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
+from authdoctor.cli.common import names_a_file
+
 _CODE = re.compile(r"^(?:[A-Z]{2,}[A-Z_]*\d+|[A-Za-z]+_[A-Za-z_]+|\d{5,})$")  # AADSTS50011, invalid_grant
 
 
 def _looks_like_input(arg: str) -> bool:
-    return arg == "-" or Path(arg).exists() or "/" in arg or "\\" in arg or "." in arg[-6:]
+    return arg == "-" or names_a_file(arg) or "/" in arg or "\\" in arg or "." in arg[-6:]
 
 
 def top_level_hint(arg: str) -> str | None:

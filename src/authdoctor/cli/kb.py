@@ -85,16 +85,20 @@ def kb_validate() -> None:
 
 @kb_app.command("export-patterns")
 def kb_export_patterns(
-    kind: Annotated[str, typer.Option(help="'patterns' (full signatures) or 'anchors' (literals).")] = "patterns",
+    kind: Annotated[str, typer.Option(help="'patterns' (the signatures, as matched on a normalised record) or "
+                                           "'anchors' (what the scanner looks for in raw log bytes).")] = "patterns",
 ) -> None:
     """Print every signature as one regex per line (for ripgrep/grep comparisons)."""
-    from authdoctor.match.patterns import literal
     from authdoctor.pipeline import kb_signatures
 
-    sigs = [s for s in kb_signatures() if s.role == "any"]
+    if kind not in ("patterns", "anchors"):
+        fail(f"unknown --kind {kind!r}: use patterns or anchors")
     seen: set[str] = set()
-    for s in sigs:
-        p = (f"(?i:{s.pattern})" if s.ignore_case else s.pattern) if kind == "patterns" else literal(s.anchor)
+    for s in kb_signatures():
+        if s.role != "any":
+            continue
+        p = s.pattern if kind == "patterns" else s.raw_anchor
+        p = f"(?i:{p})" if s.ignore_case else p
         if p not in seen:
             seen.add(p)
             sys.stdout.write(p + "\n")

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from authdoctor import __version__
-from authdoctor.cli.common import EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty
+from authdoctor.cli.common import EXIT_OK, EXIT_USAGE, Format, emit, exit_for, fail, is_tty, names_a_file
 from authdoctor.cli.groups import hinting_group, top_level_hint
 from authdoctor.cli.kb import kb_app
 from authdoctor.cli.progress import byte_progress
@@ -66,20 +66,12 @@ def main(
 _INLINE = re.compile(r"\s|://|^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2,4}$")
 
 
-def _is_path(item: str) -> bool:
-    """An argument names a file when it exists; a token or message too long for a path is text."""
-    try:
-        return Path(item).exists()
-    except (OSError, ValueError):
-        return False
-
-
 def _split_inputs(items: list[str]) -> tuple[list[str], list[str]]:
     """Paths to open, and arguments that are evidence text themselves (a URL, a message)."""
     paths: list[str] = []
     inline: list[str] = []
     for item in items:
-        if item == "-" or _is_path(item):
+        if item == "-" or names_a_file(item):
             paths.append(item)
         elif _INLINE.search(item):
             inline.append(item)
@@ -158,7 +150,7 @@ def diagnose(
     paths, inline = _split_inputs(items)
     ctx = OpenContext()
     for p in paths:
-        if p != "-" and not _is_path(p):
+        if p != "-" and not names_a_file(p):
             fail(f"{p[:200]}: no such file or folder")
     options = Options(
         hint=hint,

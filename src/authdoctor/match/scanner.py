@@ -99,11 +99,6 @@ class AnchorScanner:
         return 0
 
 
-def anchors_for(matcher: EntryMatcher) -> list[tuple[str, bool]]:
-    """Unique raw-byte anchor patterns of the signatures that can make an entry fire."""
-    return matcher.anchors
-
-
 class FactSink:
     """Collects facts revealed by lines that contain a fact rule's anchor."""
 

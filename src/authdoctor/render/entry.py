@@ -72,15 +72,16 @@ def entry_markdown(entry: Entry, kb: KnowledgeBase, heading: str = "#") -> str:
     lines += ["", f"{h2} How to be sure", ""] + [f"- {s}" for s in entry.confirm]
     lines += ["", f"{h2} Examples", "", "Recognised:", ""]
     for m in entry.examples.match:
-        lines += [_block(m.text)]
+        lines += [fence(m.text)]
     lines += ["", "Not confused with:", ""]
     for t in entry.examples.no_match:
-        lines += [_block(t)]
+        lines += [fence(t)]
     lines += ["", f"{h2} References", ""] + [f"- {_ref(r)}" for r in d["references"]]
     return "\n".join(lines) + "\n"
 
 
-def _block(text: str) -> str:
+def fence(text: str) -> str:
+    """A Markdown code block that the text cannot close early (longer fence than any run inside)."""
     ticks = "```"
     while ticks in text:
         ticks += "`"

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 from authdoctor.model import Report
+from authdoctor.render.entry import fence
 from authdoctor.render.flows import flows_markdown
 from authdoctor.render.histogram import span_label, sparkline
-
-
-def _fence(text: str) -> str:
-    ticks = "```"
-    while ticks in text:
-        ticks += "`"
-    return f"{ticks}text\n{text}\n{ticks}"
 
 
 def to_markdown(report: Report) -> str:
@@ -30,7 +24,7 @@ def to_markdown(report: Report) -> str:
                 lines += ["", "By node: " + ", ".join(f"{k}: {v}" for k, v in f.nodes.items())]
             for ev in f.evidence:
                 where = f"{ev.source}:{ev.line}" if ev.line is not None else ev.source
-                lines += ["", f"`{where}`", "", _fence(ev.text)]
+                lines += ["", f"`{where}`", "", fence(ev.text)]
             lines.append("")
     lines += flows_markdown(report)
     if report.checks:
