@@ -22,26 +22,23 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import IO, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 import ijson  # type: ignore[import-untyped]
 
 from authdoctor.errors import InputError
-from authdoctor.evidence._oauth import SECRET_KINDS, is_jwt
-from authdoctor.redact import marker, redact
+from authdoctor.evidence._har_nodes import route_of
+from authdoctor.evidence._har_read import is_truncation
+from authdoctor.evidence._oauth import is_jwt
+from authdoctor.redact import JWT_PATTERN, SECRET_KINDS, marker, redact
 
-_EXTRA_SECRET = {"client_secret": "client_secret", "clientsecret": "client_secret", "secret": "client_secret",
-                 "pwd": "password", "passphrase": "password", "loginfmt_password": "password", "apikey": "api_key",
-                 "api_key": "api_key", "id_token_hint": "id_token", "flowtoken": "session", "ctx": "session",
-                 "csrf_token": "csrf", "_csrf": "csrf", "authenticity_token": "csrf", "relaystate": "relay_state"}
 _JWT_PARAMS = {"id_token", "access_token", "id_token_hint", "logout_token", "token", "request", "client_assertion",
                "assertion", "subject_token", "actor_token"}
 _SECRET_HEADERS = {"x-api-key": "api_key", "api-key": "api_key", "x-auth-token": "token", "x-csrf-token": "csrf",
                    "x-xsrf-token": "csrf", "x-amz-security-token": "token", "ocp-apim-subscription-key": "api_key",
                    "x-goog-api-key": "api_key", "x-ms-refreshtokencredential": "refresh_token",
                    "x-ms-refreshtokencrediential": "refresh_token", "dpop": "dpop_proof"}
-_ROUTE_KEEP = re.compile(r"^(ROUTEID|SERVERID|route|BIGipServer[\w.-]{0,60})$")
-_JWT_ANY = re.compile(r"\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+_JWT_ANY = re.compile(r"\b" + JWT_PATTERN)
 _INPUT = re.compile(r"<input\b[^>]{0,4000}>", re.I)
 _NAME = re.compile(r"""\bname\s*=\s*["']?([\w.:-]{1,80})""", re.I)
 _VALUE = re.compile(r"""(\bvalue\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
@@ -93,7 +90,7 @@ class Sanitizer:
         low = name.lower()
         if low in _JWT_PARAMS and is_jwt(value):
             return self.jwt(value)
-        kind = SECRET_KINDS.get(low) or _EXTRA_SECRET.get(low)
+        kind = SECRET_KINDS.get(low)
         if kind is not None:
             return self.secret(kind, value)
         if is_jwt(value):
@@ -123,8 +120,6 @@ class Sanitizer:
             if not sep:
                 out.append(part)
                 continue
-            from urllib.parse import unquote_plus
-
             raw = unquote_plus(value)
             clean = self.param(unquote_plus(name), raw)
             out.append(part if clean == raw else f"{name}={quote(clean, safe='.-_~')}")
@@ -148,15 +143,13 @@ class Sanitizer:
         return out
 
     def cookie_value(self, name: str, value: str) -> str:
-        if _ROUTE_KEEP.match(name):
-            self.summary.routes += 1
-            return value
-        if name == "JSESSIONID" and "." in value:
-            sid, route = value.rsplit(".", 1)
-            if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", route):
-                self.summary.routes += 1
-                return f"{self.secret('cookie', sid)}.{route}"
-        return self.secret("cookie", value)
+        if route_of(name, value) is None:
+            return self.secret("cookie", value)
+        self.summary.routes += 1
+        if name != "JSESSIONID":
+            return value  # the whole value names the node (ROUTEID, SERVERID, route, BIGipServer*)
+        sid, route = value.rsplit(".", 1)  # route_of found a node suffix: only the session id is secret
+        return f"{self.secret('cookie', sid)}.{route}"
 
     def cookie_header(self, value: str) -> str:
         pairs = []
@@ -390,9 +383,7 @@ def sanitize(src: IO[bytes], out: IO[str], name: str = "<har>") -> Summary:
                 else:
                     w.value(san.json_value(value) if isinstance(value, str) else value)
         except ijson.JSONError as exc:
-            low = str(exc).lower()
-            cut = "premature" in low or ("incomplete" in low and "lexical" not in low)
-            what = "truncated" if cut else "not valid JSON"
+            what = "truncated" if is_truncation(exc) else "not valid JSON"
             raise InputError(f"{name}: {what} after {san.summary.entries} entries; nothing was written") from None
         spool.write("\n")
         spool.seek(0)

@@ -22,7 +22,7 @@ from typing import Any
 
 from authdoctor.errors import InputError
 from authdoctor.evidence._oauth import duration, provider_for, split_url, when
-from authdoctor.evidence.jwt import Decoded, audiences, decode, is_graph_token
+from authdoctor.evidence.jwt import Decoded, audiences, decode, is_graph_token, time_claim
 
 FETCH_TIMEOUT = 5.0
 MAX_FETCH_BYTES = 1 << 20
@@ -165,16 +165,11 @@ def _keys_from_json(data: Any, origin: str) -> list[LoadedKey]:
             continue
         try:
             keys.append(_import_jwk(item))
-        except (ValueError, TypeError, KeyError) as exc:
-            keys.append(LoadedKey(key=None, kid=str(item.get("kid")), alg=None, kty=str(item.get("kty")), bits=None,
-                                  issuer=f"unreadable: {str(exc)[:80]}"))
-        except Exception as exc:  # joserfc raises its own errors for malformed keys
-            keys.append(LoadedKey(key=None, kid=str(item.get("kid")), alg=None, kty=str(item.get("kty")), bits=None,
-                                  issuer=f"unreadable: {type(exc).__name__}"))
-    usable = [k for k in keys if k.key is not None]
-    if not usable:
+        except Exception:  # an unreadable entry is skipped; joserfc raises its own errors for malformed keys
+            continue
+    if not keys:
         raise KeySourceError(f"{origin}: no usable signing key in the key set")
-    return usable
+    return keys
 
 
 def _keys_from_pem(text: str, origin: str, notes: list[str]) -> list[LoadedKey]:
@@ -212,18 +207,18 @@ def _keys_from_pem(text: str, origin: str, notes: list[str]) -> list[LoadedKey]:
     return [_loaded(key)]
 
 
-def load_keys(src: KeySource, timeout: float = FETCH_TIMEOUT) -> LoadedKeys:
+def load_keys(src: KeySource) -> LoadedKeys:
     """Every key the source names, imported with joserfc; raises ``KeySourceError``."""
     notes: list[str] = []
     if src.jwks:
         value = src.jwks.strip()
         if "://" in value[:12]:
-            data = fetch_json(value, timeout)
+            data = fetch_json(value)
             url = value
             if isinstance(data, dict) and "keys" not in data and isinstance(data.get("jwks_uri"), str):
                 url = data["jwks_uri"]
                 notes.append(f"discovery document names jwks_uri {url}")
-                data = fetch_json(url, timeout)
+                data = fetch_json(url)
             return LoadedKeys(_keys_from_json(data, url), f"JWKS {url}", url=url, notes=notes)
         text = _read_source(value, "JWKS")
         try:
@@ -391,7 +386,7 @@ def _unknown_kid(kid: str, d: Decoded, loaded: LoadedKeys) -> Check:
         return Check("kid", False, (
             f"kid {kid} is not in {loaded.origin}: this is a Microsoft Graph token, meant for Graph only; request a "
             "token for your own API"), "token_wrong_audience")
-    key_issuers = {k.issuer for k in loaded.keys if k.issuer and not k.issuer.startswith("unreadable")}
+    key_issuers = {k.issuer for k in loaded.keys if k.issuer}
     if key_issuers and iss and not any(_issuer_matches(t, iss) for t in key_issuers):
         return Check("kid", False, (
             f"kid {kid} is not in {loaded.origin} (kids: {known}), whose keys belong to "
@@ -440,11 +435,7 @@ def _claim_checks(d: Decoded, expect: Expect, now: float, checks: list[Check]) -
     c = d.claims
     lee = expect.leeway
 
-    def num(name: str) -> float | None:
-        v = c.get(name)
-        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-    exp, nbf, iat = num("exp"), num("nbf"), num("iat")
+    exp, nbf, iat = (time_claim(c, k) for k in ("exp", "nbf", "iat"))
     if exp is not None:
         if now > exp + lee:
             need = now - exp

@@ -135,6 +135,8 @@ class _Acc:
     count: int = 0
     first: str | None = None
     last: str | None = None
+    first_key: datetime = datetime.max  # first/last as comparable instants, parsed once
+    last_key: datetime = datetime.min
     evidence: list[Evidence] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)
     hourly: dict[str, int] = field(default_factory=dict)
@@ -171,15 +173,16 @@ class Accumulator:
     def add(self, doc: Document, record: Record, entries: list[str], normalized: str) -> None:
         if not in_window(record.timestamp, self.since, self.until):
             return
+        ts = record.timestamp
+        key = sort_key(ts) if ts is not None else None
         for eid in entries:
             acc = self.by_entry.setdefault(eid, _Acc(eid))
             acc.count += 1
-            ts = record.timestamp
-            if ts is not None:
-                if acc.first is None or sort_key(ts) < sort_key(acc.first):
-                    acc.first = ts
-                if acc.last is None or sort_key(ts) > sort_key(acc.last):
-                    acc.last = ts
+            if ts is not None and key is not None:
+                if acc.first is None or key < acc.first_key:
+                    acc.first, acc.first_key = ts, key
+                if acc.last is None or key > acc.last_key:
+                    acc.last, acc.last_key = ts, key
                 hour = ts[:13]
                 acc.hourly[hour] = acc.hourly.get(hour, 0) + 1
             if doc.node:

@@ -15,11 +15,57 @@ from typing import Any
 
 from authdoctor.match.safe_regex import compile_safe
 
-SECRET_PARAMS = (
-    "client_secret|clientsecret|client_assertion|password|passwd|pwd|passphrase|secret|api_key|apikey|"
-    "access_token|refresh_token|id_token|subject_token|actor_token|token|assertion|code_verifier|"
-    "samlresponse|samlrequest|private_key|x-api-key|device_code|user_code"
-)
+#: parameter name (lower case) -> marker kind: the one table of names whose values are
+#: credentials. ``redact`` builds its patterns from it; the evidence analyzers
+#: (``evidence._oauth.show``) and the HAR sanitizer look parameter names up in it.
+SECRET_KINDS: dict[str, str] = {
+    "code": "authorization_code",
+    "access_token": "access_token",
+    "refresh_token": "refresh_token",
+    "id_token": "id_token",
+    "id_token_hint": "id_token",
+    "logout_token": "id_token",
+    "subject_token": "subject_token",
+    "actor_token": "actor_token",
+    "token": "token",
+    "client_secret": "client_secret",
+    "clientsecret": "client_secret",
+    "secret": "client_secret",
+    "client_assertion": "client_assertion",
+    "assertion": "assertion",
+    "code_verifier": "code_verifier",
+    "device_code": "device_code",
+    "user_code": "user_code",
+    "password": "password",
+    "passwd": "password",
+    "pwd": "password",
+    "passphrase": "password",
+    "loginfmt_password": "password",
+    "otp": "password",
+    "pin": "password",
+    "api_key": "api_key",
+    "apikey": "api_key",
+    "x-api-key": "api_key",
+    "private_key": "private_key",
+    "samlresponse": "saml",
+    "samlrequest": "saml",
+    "relaystate": "relay_state",
+    "flowtoken": "session",
+    "ctx": "session",
+    "csrf_token": "csrf",
+    "_csrf": "csrf",
+    "authenticity_token": "csrf",
+}
+
+#: Names left out of the name-based text patterns because they have a rule of their own:
+#: ``code`` is redacted as a URL/form parameter only — as a JSON key or in prose
+#: (``"code": "InvalidAuthenticationToken"``, ``status code: 401``) it is diagnostic text.
+_OWN_RULE = frozenset({"code"})
+
+SECRET_PARAMS = "|".join(sorted((n for n in SECRET_KINDS if n not in _OWN_RULE), key=lambda n: (-len(n), n)))
+
+#: A compact JWS/JWE (``eyJ…``), unanchored; ``evidence._oauth.is_jwt`` anchors it.
+JWT_PATTERN = r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*"
 
 
 def fingerprint(value: str) -> str:
@@ -31,16 +77,8 @@ def marker(kind: str, value: str) -> str:
 
 
 def _kind_for(name: str) -> str:
-    n = name.lower().replace("-", "_")
-    if n in ("passwd", "pwd", "passphrase"):
-        return "password"
-    if n in ("clientsecret", "secret"):
-        return "client_secret"
-    if n in ("samlresponse", "samlrequest"):
-        return "saml"
-    if n in ("apikey", "x_api_key"):
-        return "api_key"
-    return n
+    n = name.lower()
+    return SECRET_KINDS.get(n, n)
 
 
 # (pattern, handler). Handlers get the match and return the replacement text.
@@ -81,7 +119,7 @@ RULES: list[Rule] = [
     (r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s:,-]*?-----END [A-Z ]{0,40}PRIVATE KEY-----",
      lambda m: marker("private_key", m.group(0))),
     (r"-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\s]{16,}", lambda m: marker("private_key", m.group(0))),
-    (r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", lambda m: marker("jwt", m.group(0))),
+    (rf"\b{JWT_PATTERN}", lambda m: marker("jwt", m.group(0))),
     (r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=-]{8,})", _keep_prefix("bearer_token")),
     (r"(?i)\b(authorization\s*[:=]\s*\"?basic)\s+([A-Za-z0-9+/=]{6,})", _keep_prefix("basic_auth")),
     (r"(?i)\b(authenticate\s+xoauth2)\s+([A-Za-z0-9+/=]{12,})", _keep_prefix("xoauth2")),

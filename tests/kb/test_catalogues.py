@@ -38,8 +38,12 @@ def _in_a_log(line: str) -> list[str]:
 
 def test_the_code_list_is_the_whole_catalogue() -> None:
     assert len(_aadsts()) == 350
-    if SHARED.exists():
-        assert CODES_FILE.read_text(encoding="utf-8") == SHARED.read_text(encoding="utf-8")
+
+
+def test_the_code_list_matches_the_shared_reference() -> None:
+    if not SHARED.exists():  # ../shared is beside the checkout in sessions and CI only
+        pytest.skip("../shared not beside the checkout")
+    assert CODES_FILE.read_text(encoding="utf-8") == SHARED.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(("code", "name"), _aadsts())

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from authdoctor.kb.load import KB_ROOT
 from authdoctor.kb.validate import validate_tree
 
@@ -16,7 +18,7 @@ def test_knowledge_base_passes_the_metalinter() -> None:
 
 def test_packaged_causes_match_the_public_contract() -> None:
     if not SHARED.exists():  # ../shared is beside the checkout in sessions and CI only
-        return
+        pytest.skip("../shared not beside the checkout")
     assert (KB_ROOT / "causes.yaml").read_bytes() == SHARED.read_bytes()
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import string
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -126,10 +128,44 @@ def test_xml_entity_bombs_are_refused_not_expanded() -> None:
     assert found.facts.values == {} and found.read == []
 
 
+@pytest.mark.parametrize("name", ["x/catalog/readme.txt", "changelog/notes.md", "a/blog/x.html"])
+def test_a_folder_merely_containing_log_in_its_name_is_not_a_log_folder(name: str) -> None:
+    assert role(name) == "other"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["application-logs/atlassian-jira.log", "tomcat-logs/catalina.out", "logs/gc.txt", "a/log/x.txt",
+     "bundle/application-logs/jira-diagnostics.txt"],
+)
+def test_whole_log_folder_segments_still_make_logs(name: str) -> None:
+    assert role(name) == "log"
+
+
+_NODE_ID = st.text(alphabet=string.ascii_letters + string.digits + "-_.@ ", min_size=1, max_size=80).map(
+    str.strip).filter(bool)
+
+
+@given(
+    key=st.sampled_from(["jira.node.id", "node.id", "cluster.node.id", "confluence.cluster.node.name"]),
+    node=_NODE_ID,
+    sep=st.sampled_from(["=", " = ", ":", " : "]),
+    version=st.lists(st.integers(0, 999), min_size=2, max_size=4).map(lambda p: ".".join(map(str, p))),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_valid_properties_line_is_read_back_exactly(key: str, node: str, sep: str, version: str) -> None:
+    found = BundleFacts()
+    read_config("cluster.properties", f"# comment\n{key}{sep}{node}\nversion={version}\n".encode(), found)
+    assert found.node == node
+    assert found.facts.get("clustered") is True
+    assert found.facts.get("product_version") == version
+    assert found.read == ["cluster.properties"]
+
+
 @given(st.binary(max_size=3000))
 @settings(max_examples=200, deadline=None)
 def test_config_reader_never_raises_on_arbitrary_bytes(data: bytes) -> None:
+    """Robustness only: whatever the bytes, reading them as configuration does not raise."""
     found = BundleFacts()
     read_config("application.xml", b"<" + data, found)
     read_config("cluster.properties", data, found)
-    assert all(isinstance(v, str | bool) for v in found.facts.values.values())

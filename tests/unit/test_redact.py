@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from authdoctor.redact import redact
+from authdoctor.redact import SECRET_KINDS, redact
 
 CANARY = "Zq9canary7Kx"
 SECRETS = {
@@ -69,3 +69,17 @@ def test_redaction_is_idempotent_and_total(noise: str, secret: str) -> None:
     once = redact(text)
     assert redact(once) == once
     assert CANARY not in once
+
+
+@pytest.mark.parametrize("name", sorted(SECRET_KINDS))
+def test_every_secret_name_is_redacted(name: str) -> None:
+    value = "s3cr3tVALUE"
+    kind = SECRET_KINDS[name]
+    query = redact(f"https://app.example/cb?{name}={value}")
+    assert value not in query and f"<{kind}:…" in query, query
+    if name == "code":  # a JSON "code" is an error code ("InvalidAuthenticationToken"), kept for diagnosis
+        assert redact(f'{{"code":"{value}"}}') == f'{{"code":"{value}"}}'
+        return
+    for text in (f'{{"{name}":"{value}"}}', f'{{"{name.upper()}": "{value}"}}'):
+        out = redact(text)
+        assert value not in out and f"<{kind}:…" in out, out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -82,14 +82,24 @@ def test_a_log_time_without_offset_is_read_in_the_bound_zone() -> None:
     assert not in_window("2021-11-16T07:59:00", parse_bound("2021-11-16T08:00+01:00"), None)
 
 
-@given(st.text(max_size=40))
-def test_parse_bound_accepts_or_explains(text: str) -> None:
-    try:
-        bound = parse_bound(text, end=True)
-    except ValueError as exc:
-        assert "ISO-8601" in str(exc)
-    else:
-        assert isinstance(bound, datetime)
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31)),
+       st.sampled_from([None, UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]),
+       st.sampled_from(["T", " "]))
+def test_parse_bound_reads_what_iso_writes(moment: datetime, zone: timezone | None, sep: str) -> None:
+    moment = moment.replace(tzinfo=zone)
+    text = moment.isoformat(sep=sep)
+    assert parse_bound(text) == moment
+    assert in_window(text, parse_bound(text), parse_bound(text, end=True))  # bounds are inclusive
+    day = moment.date().isoformat()
+    end_of_day = parse_bound(day, end=True)
+    assert end_of_day.date() == moment.date() and (end_of_day.hour, end_of_day.microsecond) == (23, 999999)
+    assert in_window(moment.replace(tzinfo=None).isoformat(), parse_bound(day), end_of_day)
+
+
+@given(st.text(max_size=40).filter(lambda t: not t.strip()[:4].isdigit()))
+def test_parse_bound_refuses_non_dates_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ValueError, match="ISO-8601"):
+        parse_bound(text)
 
 
 def test_last_representable_day_as_an_end() -> None:

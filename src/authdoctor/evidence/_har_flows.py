@@ -258,8 +258,7 @@ def _pkce(f: Flow) -> None:
     challenge = f.params.get("code_challenge")
     method = f.params.get("code_challenge_method")
     if challenge:
-        for p in pkce_challenge_problems(challenge, method):
-            strong = "characters" in p or "not valid" in p or "exactly" in p
+        for p, strong in pkce_challenge_problems(challenge, method):
             f.add("pkce_invalid", 0.7 if strong else 0.3, p)
     for t in f.tokens:
         if t.form.get("grant_type") != "authorization_code":
@@ -332,9 +331,8 @@ def _tokens(f: Flow) -> None:
                                   "(Okta) expire codes after 1 minute")
         if t.status == 0:
             why = (f"token request #{t.index} from the browser got no response (blocked: CORS)")
-            if t.cors_ok is False or t.status == 0:
-                f.add("redirect_uri_wrong_platform", 0.5, why + ": the redirect URI is probably registered as 'Web' "
-                      "instead of 'Single-page application', so the token endpoint sends no CORS headers")
+            f.add("redirect_uri_wrong_platform", 0.5, why + ": the redirect URI is probably registered as 'Web' "
+                  "instead of 'Single-page application', so the token endpoint sends no CORS headers")
             continue
         _, body = parse_response(t.body or "")
         if body is None:

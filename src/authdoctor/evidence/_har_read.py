@@ -342,6 +342,12 @@ def creator_of(head: bytes) -> str | None:
     return f"{name} {m.group(2).decode('utf-8', 'replace')}".strip() if m.group(2) else name
 
 
+def is_truncation(exc: Exception) -> bool:
+    """Whether an ``ijson`` error means the JSON ended early (a cut file), not that it is malformed."""
+    low = str(exc).lower()
+    return "premature" in low or ("incomplete" in low and "lexical" not in low)
+
+
 def read_capture(stream: IO[bytes], name: str, head: bytes = b"") -> Capture:
     """Every entry of the capture as a ``Step``; truncation and bad JSON become messages."""
     cap = Capture(name=name, creator=creator_of(head))
@@ -363,9 +369,7 @@ def read_capture(stream: IO[bytes], name: str, head: bytes = b"") -> Capture:
             else:
                 cap.dropped += 1
     except ijson.JSONError as exc:
-        msg = str(exc)
-        low = msg.lower()
-        if "premature" in low or ("incomplete" in low and "lexical" not in low):
+        if is_truncation(exc):
             cap.truncated = (f"the capture is truncated: it ends after {cap.entries} complete entries "
                              f"({reader.count:,} bytes) — export it again and check the disk had room")
         else:

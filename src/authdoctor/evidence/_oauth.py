@@ -15,34 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote_plus, urlsplit
 
-from authdoctor.redact import marker
+from authdoctor.redact import JWT_PATTERN, SECRET_KINDS, marker
 
 MAX_PARAMS = 200
 MAX_VALUE = 16_384
-
-#: parameter name (lower case) -> marker kind; these values are credentials
-SECRET_KINDS: dict[str, str] = {
-    "code": "authorization_code",
-    "access_token": "access_token",
-    "refresh_token": "refresh_token",
-    "id_token": "id_token",
-    "logout_token": "id_token",
-    "client_secret": "client_secret",
-    "password": "password",
-    "passwd": "password",
-    "code_verifier": "code_verifier",
-    "client_assertion": "client_assertion",
-    "assertion": "assertion",
-    "samlresponse": "saml",
-    "samlrequest": "saml",
-    "device_code": "device_code",
-    "user_code": "user_code",
-    "token": "token",
-    "subject_token": "subject_token",
-    "actor_token": "actor_token",
-    "otp": "password",
-    "pin": "password",
-}
 
 ERROR_KEYS = ("error", "error_description", "error_uri", "error_codes", "error_subcode", "suberror",
               "trace_id", "correlation_id", "timestamp")
@@ -53,17 +29,17 @@ GRAPH_AUDIENCES = frozenset({GRAPH_APP_ID, "https://graph.microsoft.com", "https
                              "https://graph.microsoft.us", "https://dod-graph.microsoft.us",
                              "https://microsoftgraph.chinacloudapi.cn"})
 
-_JWT = re.compile(r"^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$")
+_JWT = re.compile(JWT_PATTERN + "$")
 _PKCE_CHARS = re.compile(r"^[A-Za-z0-9._~-]*$")
 _AADSTS = re.compile(r"\bAADSTS\d{4,7}\b")
 
 
-def parse_params(text: str, limit: int = MAX_PARAMS) -> dict[str, str]:
-    """``a=1&b=2`` to a dict (first value wins), at most ``limit`` pairs, values capped."""
+def parse_params(text: str) -> dict[str, str]:
+    """``a=1&b=2`` to a dict (first value wins), at most ``MAX_PARAMS`` pairs, values capped."""
     out: dict[str, str] = {}
     if not text:
         return out
-    for part in text.split("&", limit)[:limit]:
+    for part in text.split("&", MAX_PARAMS)[:MAX_PARAMS]:
         if not part:
             continue
         name, _, value = part.partition("=")
@@ -73,11 +49,11 @@ def parse_params(text: str, limit: int = MAX_PARAMS) -> dict[str, str]:
     return out
 
 
-def duplicate_params(text: str, limit: int = MAX_PARAMS) -> list[str]:
+def duplicate_params(text: str) -> list[str]:
     """Names that occur more than once: providers reject duplicated OAuth parameters."""
     seen: set[str] = set()
     dup: list[str] = []
-    for part in text.split("&", limit)[:limit]:
+    for part in text.split("&", MAX_PARAMS)[:MAX_PARAMS]:
         key = unquote_plus(part.partition("=")[0][:200]).strip()
         if key in seen and key not in dup:
             dup.append(key)
@@ -149,7 +125,7 @@ def error_text(params: dict[str, str]) -> str | None:
 
 
 def is_jwt(value: str) -> bool:
-    return bool(_JWT.match(value)) and value.startswith("eyJ")
+    return bool(_JWT.match(value))
 
 
 def show(name: str, value: str, width: int = 80) -> str:
@@ -188,24 +164,26 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def pkce_challenge_problems(challenge: str, method: str | None) -> list[str]:
-    """What is wrong with a code_challenge / code_challenge_method pair (RFC 7636 §4.2-4.3)."""
-    problems: list[str] = []
+def pkce_challenge_problems(challenge: str, method: str | None) -> list[tuple[str, bool]]:
+    """What is wrong with a code_challenge / code_challenge_method pair (RFC 7636 §4.2-4.3), each
+    with ``strong``: ``True`` when the pair breaks the RFC (the provider refuses it), ``False``
+    when it is only weaker than what providers usually demand (missing or ``plain`` method)."""
+    problems: list[tuple[str, bool]] = []
     m = method or "plain"
     if m not in ("S256", "plain"):
-        problems.append(f"code_challenge_method {m!r} is not valid: use S256 (or plain)")
+        problems.append((f"code_challenge_method {m!r} is not valid: use S256 (or plain)", True))
     if method is None:
-        problems.append("code_challenge_method is missing, so the provider assumes 'plain'; "
-                        "most providers require S256")
+        problems.append(("code_challenge_method is missing, so the provider assumes 'plain'; "
+                         "most providers require S256", False))
     elif m == "plain":
-        problems.append("code_challenge_method is 'plain': providers that require PKCE usually demand S256")
+        problems.append(("code_challenge_method is 'plain': providers that require PKCE usually demand S256", False))
     if not 43 <= len(challenge) <= 128:
-        problems.append(f"code_challenge is {len(challenge)} characters; it must be 43–128")
+        problems.append((f"code_challenge is {len(challenge)} characters; it must be 43–128", True))
     elif m == "S256" and len(challenge) != 43:
-        problems.append(f"an S256 code_challenge is exactly 43 characters, this one has {len(challenge)}")
+        problems.append((f"an S256 code_challenge is exactly 43 characters, this one has {len(challenge)}", True))
     if not _PKCE_CHARS.match(challenge):
-        problems.append("code_challenge has characters outside A–Z a–z 0–9 - . _ ~ (base64 '+', '/' or '=' "
-                        "instead of base64url?)")
+        problems.append(("code_challenge has characters outside A–Z a–z 0–9 - . _ ~ (base64 '+', '/' or '=' "
+                         "instead of base64url?)", True))
     return problems
 
 

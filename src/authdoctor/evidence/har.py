@@ -16,7 +16,7 @@ from authdoctor.errors import InputError
 from authdoctor.evidence._har_flows import Flow, check, flow_view, reconstruct, redirect_loops, stray_errors
 from authdoctor.evidence._har_nodes import AFFINITY_COOKIES, missing_cookies, nodes, route_of
 from authdoctor.evidence._har_read import HAR_HEAD, Capture, read_capture
-from authdoctor.evidence._oauth import cloud_for, provider_for
+from authdoctor.evidence._oauth import cloud_for, provider_for, split_url
 from authdoctor.extract.facts import Facts
 from authdoctor.extract.kinds import Analysis, register
 from authdoctor.sources.open import Document
@@ -102,8 +102,6 @@ def _app_hosts(flows: list[Flow], steps: list[Any], idp_hosts: set[str]) -> set[
             if s is not None:
                 hosts.add(s.url.host)
         if f.redirect_uri:
-            from authdoctor.evidence._oauth import split_url
-
             u = split_url(f.redirect_uri)
             if u is not None:
                 hosts.add(u.host)
@@ -129,14 +127,19 @@ def _graph_tokens(res: HarResult, steps: list[Any]) -> None:
     from authdoctor.evidence.jwt import TokenError, decode, is_graph_token
 
     seen: set[str] = set()
+    checked: dict[str, bool] = {}  # bearer token -> is a Graph token; a page sends the same token many times
     for s in steps:
         if not s.bearer or s.url.host.startswith("graph.microsoft.") or s.url.host in seen:
             continue
-        try:
-            d = decode(s.bearer)
-        except TokenError:
-            continue
-        if d.kind == "jws" and is_graph_token(d):
+        graph = checked.get(s.bearer)
+        if graph is None:
+            try:
+                d = decode(s.bearer)
+                graph = d.kind == "jws" and is_graph_token(d)
+            except TokenError:
+                graph = False
+            checked[s.bearer] = graph
+        if graph:
             seen.add(s.url.host)
             why = (f"request #{s.index} sends a Microsoft Graph access token to {s.url.host}: only Graph can validate "
                    "it, so that API refuses its signature; request a token for the API's own scope")

@@ -188,7 +188,8 @@ def is_graph_token(d: Decoded) -> bool:
     return bool(set(audiences(d.claims)) & GRAPH_AUDIENCES) or "nonce" in d.header
 
 
-def _time_claim(claims: dict[str, Any], name: str) -> float | None:
+def time_claim(claims: dict[str, Any], name: str) -> float | None:
+    """A NumericDate claim (``exp``, ``nbf``, ``iat``) as seconds; ``None`` when absent or not a number."""
     v = claims.get(name)
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return None
@@ -257,7 +258,7 @@ def describe(d: Decoded, source: str, now: float | None = None) -> TokenReport:
     rows: list[dict[str, str]] = []
     for name, value in list(d.claims.items())[:200]:
         shown = _as_text(value)
-        t = _time_claim(d.claims, name) if name in _claims.TIME_CLAIMS else None
+        t = time_claim(d.claims, name) if name in _claims.TIME_CLAIMS else None
         if t is not None:
             shown = when(t, now)
         rows.append({"name": name, "value": shown, "meaning": _claims.meaning(name, vendor)})
@@ -275,7 +276,7 @@ def describe(d: Decoded, source: str, now: float | None = None) -> TokenReport:
                "request a scope of your own API (api://<app id>/.default) instead of Graph scopes for that purpose")
         problems.append(why)
         rep.causes.append(("token_wrong_audience", 0.85, f"The token shows: {why}"))
-    exp, nbf, iat = (_time_claim(d.claims, k) for k in ("exp", "nbf", "iat"))
+    exp, nbf, iat = (time_claim(d.claims, k) for k in ("exp", "nbf", "iat"))
     if exp is not None and exp < now:
         why = (f"the token expired {duration(now - exp)} ago ({when(exp, now)}); if it was presented after that, it "
                "is refused")

@@ -166,9 +166,8 @@ def _authorize(u: Url | None, params: dict[str, str], f: UrlFindings) -> None:
         f.problems.append(why)
         f.causes.append(("request_invalid", 0.5, f"The authorize URL shows: {why}"))
     if "code_challenge" in params:
-        for p in pkce_challenge_problems(params["code_challenge"], params.get("code_challenge_method")):
+        for p, strong in pkce_challenge_problems(params["code_challenge"], params.get("code_challenge_method")):
             f.problems.append(p)
-            strong = "characters" in p or "not valid" in p or "exactly" in p
             f.causes.append(("pkce_invalid", 0.6 if strong else 0.25, f"The authorize URL shows: {p}"))
     elif "code_challenge_method" in params:
         why = "code_challenge_method is sent without a code_challenge"
@@ -214,9 +213,9 @@ def _authorize(u: Url | None, params: dict[str, str], f: UrlFindings) -> None:
                           "tenant id in the URL instead (AADSTS50194)")
 
 
-def compare(findings: list[UrlFindings]) -> list[tuple[str, Cause | None]]:
+def compare(findings: list[UrlFindings]) -> list[tuple[str, Cause]]:
     """Cross-checks between an authorize URL and a callback pasted together."""
-    out: list[tuple[str, Cause | None]] = []
+    out: list[tuple[str, Cause]] = []
     auths = [f for f in findings if f.role == "authorize"]
     backs = [f for f in findings if f.role == "callback"]
     for a in auths[:5]:
@@ -298,11 +297,9 @@ def analyze_text(text: str, source: str, size: int | None = None) -> Analysis:
         out.causes.extend(f.causes)
         out.facts.merge(f.facts, override=False)
         out.flows.append(f.flow)
-    for why, cause in compare(found):
-        if found:
-            found[-1].problems.append(why)
-        if cause:
-            out.causes.append(cause)
+    for why, cause in compare(found):  # a cross-check needs findings, so found[-1] exists
+        found[-1].problems.append(why)
+        out.causes.append(cause)
     if size is not None and size > LONG_URL:
         why = (f"the URL is {size:,} bytes long; browsers, proxies and servers refuse URLs beyond about 8–32 KB "
                "(HTTP 414 or 431), so such a request never reaches the application")

@@ -31,9 +31,6 @@ class Facts:
     def get(self, name: str) -> FactValue | None:
         return self.values.get(name)
 
-    def describe(self, name: str) -> str:
-        return f"{name} is {self.values[name]} (from {self.sources.get(name, '?')})"
-
 
 _PRODUCTS = [
     (r"\b(?:jira service management|jira service desk|jsm|service ?desk)\b", "jsm"),

@@ -55,14 +55,12 @@ class KnowledgeBase:
         entries: tuple[Entry, ...] = (),
         causes: dict[str, CauseInfo] | None = None,
         guides: dict[str, CauseGuide] | None = None,
-        paths: dict[str, Path] | None = None,
         *,
         packed: dict[str, bytes] | None = None,
         keys: tuple[EntryKeys, ...] | None = None,
     ) -> None:
         self.causes = causes or {}
         self.guides = guides or {}
-        self._paths = {k: str(v) for k, v in (paths or {}).items()}
         self._loaded: dict[str, Entry] = {e.id: e for e in entries}
         self._packed = packed or {}
         self.keys = keys if keys is not None else tuple(EntryKeys.of(e) for e in entries)
@@ -77,26 +75,19 @@ class KnowledgeBase:
         return found
 
     @cached_property
-    def paths(self) -> dict[str, Path]:
-        """Entry id -> its YAML file (kept as text in the cache: unpickling 800 Paths costs 20 ms)."""
-        return {k: Path(v) for k, v in self._paths.items()}
-
-    @cached_property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(self.entry(k.id) for k in self.keys)
 
     def pack(self) -> bytes:
         """The cache form: each entry pickled separately behind the lookup keys."""
         packed = {e.id: pickle.dumps(e, protocol=pickle.HIGHEST_PROTOCOL) for e in self.entries}
-        state = (self.causes, self.guides, self._paths, self.keys, packed)
+        state = (self.causes, self.guides, self.keys, packed)
         return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def unpack(cls, blob: bytes) -> KnowledgeBase:
-        causes, guides, paths, keys, packed = pickle.loads(blob)
-        kb = cls(causes=causes, guides=guides, packed=packed, keys=keys)
-        kb._paths = paths
-        return kb
+        causes, guides, keys, packed = pickle.loads(blob)
+        return cls(causes=causes, guides=guides, packed=packed, keys=keys)
 
 
 def _read_yaml(path: Path) -> object:
@@ -147,7 +138,7 @@ def load_kb(root: Path = ENTRIES_DIR) -> KnowledgeBase:
             raise KBError(f"duplicate entry id {entry.id}: {paths[entry.id]} and {path}")
         paths[entry.id] = path
         entries.append(entry)
-    return KnowledgeBase(entries=tuple(entries), causes=load_causes(), guides=load_guides(), paths=paths)
+    return KnowledgeBase(entries=tuple(entries), causes=load_causes(), guides=load_guides())
 
 
 @cache
@@ -175,5 +166,6 @@ def content_digest(root: Path = ENTRIES_DIR) -> str:
 def default_kb() -> KnowledgeBase:
     from authdoctor.cache import cache_key, load_or_build
 
-    return load_or_build("kb", cache_key("kb", content_digest()), load_kb,
+    layout = "2"  # bump when pack()'s tuple changes, so an old cache is never unpacked
+    return load_or_build("kb", cache_key("kb", layout, content_digest()), load_kb,
                          dump=KnowledgeBase.pack, load=KnowledgeBase.unpack)

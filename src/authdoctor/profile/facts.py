@@ -12,7 +12,7 @@ from authdoctor.profile import microsoft as ms
 from authdoctor.profile.jvm import java_version, proxy
 from authdoctor.profile.schema import Profile
 from authdoctor.profile.scopes import joined, scope_list
-from authdoctor.profile.versions import protocol
+from authdoctor.profile.versions import other_mailbox, protocol
 
 SOURCE = "profile"
 
@@ -28,7 +28,7 @@ def profile_facts(profile: Profile, source: str = SOURCE) -> Facts:
     put("product_version", profile.product_version)
     put("edition", profile.edition)
     put("integration", profile.integration)
-    put("provider", profile.provider or ("microsoft" if ms.is_microsoft(profile) else None))
+    put("provider", ms.provider_of(profile))
     put("cloud", profile.cloud)
     put("app_account_type", profile.app_account_type)
     put("protocol", protocol(profile))
@@ -51,8 +51,7 @@ def profile_facts(profile: Profile, source: str = SOURCE) -> Facts:
         put("proxy", proxy(profile).configured)
     mail = profile.mail
     if mail is not None:
-        other = bool(mail.mailbox and mail.authorizing_user
-                     and mail.mailbox.strip().lower() != mail.authorizing_user.strip().lower())
+        other = other_mailbox(mail)
         if mail.shared_mailbox is not None or other:
             put("mailbox_shared", bool(mail.shared_mailbox) or other)
     return facts

@@ -13,6 +13,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from authdoctor.profile.rule import MissingFacts
 from authdoctor.profile.schema import Profile
 
 DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes"
@@ -63,8 +64,6 @@ def proxy(profile: Profile) -> ProxyView:
         user=(p.user if p else None) or props.get("https.proxyUser") or props.get("http.proxyUser"),
         auth=p.auth if p else None,
     )
-    if p is not None and p.auth == "none":
-        view.auth = "none"
     for name in ("http.nonProxyHosts", "https.nonProxyHosts"):
         if props.get(name):
             view.non_proxy += [h.strip() for h in props[name].strip("\"'").split("|") if h.strip()]
@@ -103,8 +102,6 @@ def java_version(text: str | None) -> tuple[int, int, int] | None:
 def configured_proxy(profile: Profile) -> ProxyView | None:
     """The proxy settings when a proxy is configured, None when the JVM arguments show none;
     without any runtime section the answer is unknown (MissingFacts)."""
-    from authdoctor.profile.rule import MissingFacts
-
     view = proxy(profile)
     if view.configured:
         return view

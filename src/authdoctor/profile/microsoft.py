@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from authdoctor.profile.schema import Profile
+from authdoctor.profile.urls import parse
 
 FAMILY = {"worldwide": "worldwide", "gcc": "worldwide", "gcc-high": "us-gov", "dod": "us-gov", "china": "china"}
 LOGIN_HOST = {"worldwide": "login.microsoftonline.com", "us-gov": "login.microsoftonline.us",
@@ -56,12 +57,8 @@ ENDPOINT_FIELDS = ("authorization_endpoint", "token_endpoint", "userinfo_endpoin
 
 
 def host(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        h = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
+    parts = parse(url)
+    h = parts.hostname if parts is not None else None
     return h.lower() if h else None
 
 
@@ -77,6 +74,11 @@ def is_microsoft(profile: Profile) -> bool:
     if profile.provider is not None:
         return profile.provider == "microsoft"
     return any(family_of(host(getattr(profile, f))) for f in ENDPOINT_FIELDS)
+
+
+def provider_of(profile: Profile) -> str | None:
+    """The provider as stated, else "microsoft" when a Microsoft host implies it, else None."""
+    return profile.provider or ("microsoft" if is_microsoft(profile) else None)
 
 
 def profile_family(profile: Profile) -> str | None:
@@ -129,14 +131,14 @@ def swap_host(url: str, new_host: str) -> str:
 
 def tenant_segment(url: str | None) -> str | None:
     """The first path segment of a Microsoft login URL (the tenant, or common/organizations)."""
-    if not url:
-        return None
-    try:
-        path = urlsplit(url.strip()).path
-    except ValueError:
-        return None
-    parts = [p for p in path.split("/") if p]
+    split = parse(url)
+    parts = [p for p in split.path.split("/") if p] if split is not None else []
     return parts[0] if parts else None
+
+
+def is_multi_tenant(url: str | None) -> bool:
+    """Whether a login URL names a multi-tenant endpoint (common, organizations, consumers)."""
+    return (tenant_segment(url) or "").lower() in MULTI_TENANT_SEGMENTS
 
 
 def replace_tenant(url: str, tenant: str) -> str:

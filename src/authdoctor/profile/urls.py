@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from authdoctor.profile.schema import Profile
 
@@ -29,6 +29,16 @@ def is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(h).is_loopback
     except ValueError:
         return False
+
+
+def parse(url: str | None) -> SplitResult | None:
+    """``urlsplit`` of the trimmed URL; None when it is empty or malformed."""
+    if not url:
+        return None
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
 
 
 def split(url: str) -> tuple[str, str, int | None, str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from authdoctor.profile.rule import CheckFinding, MissingFacts, Rule, require
-from authdoctor.profile.schema import Profile
+from authdoctor.profile.schema import Mail, Profile
 
 Version = tuple[int, int, int]
 _NUM = re.compile(r"(\d+)(?:\.(\d+))?(?:\.(\d+))?")
@@ -47,6 +47,12 @@ def is_mail(profile: Profile) -> bool:
     if profile.integration is not None:
         return profile.integration == "mail-handler"
     return profile.mail is not None and profile.mail.protocol is not None
+
+
+def other_mailbox(mail: Mail) -> bool:
+    """Whether the mailbox differs (case-insensitively) from the account that authorizes it."""
+    return bool(mail.mailbox and mail.authorizing_user
+                and mail.mailbox.strip().lower() != mail.authorizing_user.strip().lower())
 
 
 def protocol(profile: Profile) -> str | None:

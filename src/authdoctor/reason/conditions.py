@@ -27,9 +27,7 @@ def holds(cond: Condition, facts: Facts, findings: set[str]) -> bool | None:
     if value is None:
         return None
     if cond.equals is not None:
-        if isinstance(cond.equals, bool) or isinstance(value, bool):
-            return str(value).lower() == str(cond.equals).lower()
-        return str(value).lower() == str(cond.equals).lower()
+        return str(value).lower() == str(cond.equals).lower()  # True == "true" == "True"
     if cond.in_ is not None:
         return str(value).lower() in {v.lower() for v in cond.in_}
     if cond.contains is not None:

@@ -16,9 +16,6 @@ from authdoctor.model import Report
 
 Line = tuple[str, str]  # (style, text); style is "" for plain
 
-_KIND_TITLE = {"har": "OAuth flow", "jwt": "Token", "url": "URL", "token_response": "Token response"}
-
-
 def _params(p: Any, limit: int = 6) -> str:
     if not isinstance(p, dict) or not p:
         return ""

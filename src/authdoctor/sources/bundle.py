@@ -24,7 +24,9 @@ from authdoctor.extract.facts import Facts, java_version_normal
 MAX_CONFIG_BYTES = 2 << 20  # configuration files are small; a larger one is not read for facts
 
 _MARKERS = ("application-logs/", "application-properties/", "tomcat-logs/")
-_LOG_DIRS = ("application-logs/", "tomcat-logs/", "logs/", "log/")
+# A folder of logs: a whole path segment named log or logs, or ending in -log / -logs
+# (application-logs, tomcat-logs); never a substring (catalog/, changelog/, blog/).
+_LOG_DIR = re.compile(r"(?:.*-)?logs?", re.I)
 _LOG_NAME = re.compile(r"\.log(?:\.\d{1,4})?(?:\.(?:gz|bz2|xz|zst))?$|^catalina\.out", re.I)
 _CONFIG_NAME = re.compile(
     r"(?:^|/)(?:application\.xml|cluster\.properties|confluence\.cfg\.xml|jira-config\.properties"
@@ -54,8 +56,8 @@ def role(name: str) -> str:
     path = name.replace("\\", "/")
     if _CONFIG_NAME.search(path):
         return "config"
-    base = path.rpartition("/")[2]
-    if any(d in path for d in _LOG_DIRS) or _LOG_NAME.search(base):
+    folders, _, base = path.rpartition("/")
+    if any(_LOG_DIR.fullmatch(seg) for seg in folders.split("/")) or _LOG_NAME.search(base):
         return "log"
     return "other"
 

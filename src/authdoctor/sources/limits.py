@@ -47,8 +47,12 @@ class BoundedReader(io.RawIOBase):
         notes: list[str],
         max_bytes: int | None = None,
         ratio_base: int | None = None,
+        source: IO[bytes] | None = None,
     ) -> None:
+        """``source`` is the stream ``inner`` decodes, when closing ``inner`` leaves it open
+        (gzip, bz2 and xz readers given a file object do); it is closed with this reader."""
         self._inner = inner
+        self._source = source
         self._label = label
         self._budget = budget
         self._notes = notes
@@ -59,6 +63,15 @@ class BoundedReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                self._inner.close()
+            finally:
+                if self._source is not None:
+                    self._source.close()
+        super().close()
 
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
         if self._done:

@@ -107,9 +107,36 @@ def _unsafe_member(name: str) -> bool:
     return p.startswith("/") or any(part == ".." for part in p.split("/")) or (len(p) > 1 and p[1] == ":")
 
 
+class _TooManyMembersError(Exception):
+    """Raised by ``_member_label`` once an archive passes ``Limits.max_members``."""
+
+
+def _member_label(archive: str, member: str, ctx: OpenContext) -> str | None:
+    """Count one archive member against ``max_members`` (raising ``_TooManyMembersError``,
+    after a note, once past it) and name it ``archive!member``; None (with a note) for a
+    member whose path is unsafe. Zip and tar loops both go through here."""
+    ctx.members += 1
+    if ctx.members > ctx.limits.max_members:
+        ctx.notes.append(f"{archive}: stopped after {ctx.limits.max_members} archive members")
+        raise _TooManyMembersError
+    label = f"{archive}!{member}"
+    if _unsafe_member(member):
+        ctx.notes.append(f"{label}: refused: unsafe member path")
+        return None
+    return label
+
+
 def _from_opener(
-    name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: int, size: int | None
+    name: str,
+    opener: Callable[[], IO[bytes]],
+    ctx: OpenContext,
+    depth: int,
+    *,
+    size: int | None,
+    ratio_base: int | None,
 ) -> Iterator[Document]:
+    """``size`` is the document's own byte count (when known); ``ratio_base`` the bytes a
+    decompressor's output is compared to (its compressed size) to spot compression bombs."""
     with opener() as probe:
         head = probe.read(SNIFF)
         # tar needs 262 bytes; ensured by SNIFF
@@ -125,7 +152,9 @@ def _from_opener(
             return cast(
                 IO[bytes],
                 io.BufferedReader(
-                    BoundedReader(_decompressor(kind, raw), name, ctx.budget, ctx.notes, ratio_base=size),
+                    BoundedReader(
+                        _decompressor(kind, raw), name, ctx.budget, ctx.notes, ratio_base=ratio_base, source=raw
+                    ),
                     buffer_size=1 << 20,
                 ),
             )
@@ -136,7 +165,7 @@ def _from_opener(
         if _magic(inner_head) == "tar":
             yield from _tar(name, open_inner, ctx, depth + 1)
             return
-        yield from _from_opener(inner_name, open_inner, ctx, depth + 1, None)
+        yield from _from_opener(inner_name, open_inner, ctx, depth + 1, size=None, ratio_base=None)
         return
     if kind == "zip":
         yield from _zip(name, opener, ctx, depth + 1)
@@ -182,11 +211,12 @@ def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
     for info in infos:
         if bundle and role(info.filename) != "log":
             continue
-        ctx.members += 1
-        if ctx.members > ctx.limits.max_members:
-            ctx.notes.append(f"{name}: stopped after {ctx.limits.max_members} archive members")
+        try:
+            label = _member_label(name, info.filename, ctx)
+        except _TooManyMembersError:
             return
-        label = f"{name}!{info.filename}"
+        if label is None:
+            continue
         refusal = _member_refusal(info, ctx.limits)
         if refusal:
             ctx.notes.append(f"{label}: refused: {refusal}")
@@ -201,15 +231,15 @@ def _zip(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
                 ),
             )
 
-        for doc in _from_opener(label, open_member, ctx, depth, info.compress_size):
+        members = _from_opener(label, open_member, ctx, depth, size=info.file_size, ratio_base=info.compress_size)
+        for doc in members:
             if node and doc.node is None:
                 doc.node = node
             yield doc
 
 
 def _member_refusal(info: zipfile.ZipInfo, lim: Limits) -> str | None:
-    if _unsafe_member(info.filename):
-        return "unsafe member path"
+    """Why a zip member's declared sizes make it suspect (unsafe paths: ``_member_label``)."""
     if info.file_size > lim.ratio_floor_bytes and info.file_size > max(info.compress_size, 1) * lim.max_ratio:
         return f"expands {info.file_size // max(info.compress_size, 1)}x (archive bomb?)"
     return None
@@ -225,7 +255,7 @@ def _zip_bundle(
         return False, None
     found = BundleFacts()
     for info in infos:
-        if role(info.filename) != "config" or _member_refusal(info, ctx.limits):
+        if role(info.filename) != "config" or _unsafe_member(info.filename) or _member_refusal(info, ctx.limits):
             continue
         if info.file_size > MAX_CONFIG_BYTES:
             continue
@@ -260,22 +290,23 @@ def _tar(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
     # only up to a bounded size; larger members are read through a spooled temp file.
     import tempfile
 
+    raw = opener()
+    ctx.open_archives.append(raw)  # closed with the context, as zips are
     try:
-        tf = tarfile.open(fileobj=opener(), mode="r|")  # noqa: SIM115 - a stream read member by member
+        tf = tarfile.open(fileobj=raw, mode="r|")  # noqa: SIM115 - a stream read member by member
         for member in tf:
             if not member.isfile():
                 if member.issym() or member.islnk():
                     ctx.notes.append(f"{name}!{member.name}: refused: link member")
                 continue
-            ctx.members += 1
-            label = f"{name}!{member.name}"
-            if _unsafe_member(member.name):
-                ctx.notes.append(f"{label}: refused: unsafe member path")
+            label = _member_label(name, member.name, ctx)
+            if label is None:
                 continue
             src = tf.extractfile(member)
             if src is None:
                 continue
             spool = tempfile.SpooledTemporaryFile(max_size=32 << 20)  # noqa: SIM115 - lives with the document
+            ctx.open_archives.append(cast(IO[bytes], spool))
             copied = 0
             while chunk := src.read(1 << 20):
                 copied += len(chunk)
@@ -288,7 +319,9 @@ def _tar(name: str, opener: Callable[[], IO[bytes]], ctx: OpenContext, depth: in
                 spool.seek(0)
                 return cast(IO[bytes], _NoClose(cast(IO[bytes], spool)))
 
-            yield from _from_opener(label, open_spool, ctx, depth, data_size)
+            yield from _from_opener(label, open_spool, ctx, depth, size=data_size, ratio_base=data_size)
+    except _TooManyMembersError:
+        return
     except (tarfile.TarError, EOFError, OSError) as exc:
         ctx.notes.append(f"{name}: stopped reading the archive: {exc}")
 
@@ -367,7 +400,7 @@ def _path_documents(path: Path, ctx: OpenContext) -> Iterator[Document]:
         ctx.notes.append(f"{path}: skipped: empty")
         return
     opener = _file_opener(path)
-    for doc in _from_opener(str(path), opener, ctx, 0, size):
+    for doc in _from_opener(str(path), opener, ctx, 0, size=size, ratio_base=size):
         if doc.open is opener:  # the file's own bytes (not decompressed, not transcoded): read by offset
             doc.path = path
         yield doc
@@ -389,7 +422,7 @@ def _stdin_documents(stream: IO[bytes], ctx: OpenContext) -> Iterator[Document]:
         spool.seek(0)
         return cast(IO[bytes], _NoClose(cast(IO[bytes], spool)))
 
-    yield from _from_opener("<stdin>", open_spool, ctx, 0, size)
+    yield from _from_opener("<stdin>", open_spool, ctx, 0, size=size, ratio_base=size)
 
 
 def inline_document(name: str, text: str) -> Document:

@@ -56,7 +56,3 @@ def registry() -> tuple[LoadedRule, ...]:
     """Every rule, sorted by id."""
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
     return tuple(_load(n) for n in names)
-
-
-def by_id() -> dict[str, LoadedRule]:
-    return {r.rule.id: r for r in registry()}

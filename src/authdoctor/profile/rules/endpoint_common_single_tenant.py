@@ -43,7 +43,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     fix: dict[str, str] = {}
     for name in ("authorization_endpoint", "token_endpoint"):
         url = getattr(profile, name)
-        if url and (ms.tenant_segment(url) or "").lower() in ms.MULTI_TENANT_SEGMENTS:
+        if ms.is_multi_tenant(url):
             fix[name] = ms.replace_tenant(url, tenant)
     if not fix:
         return []

@@ -44,7 +44,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
                f"`{profile.issuer}`; tokens will be rejected.")
         out.append(RULE.finding(msg, {"issuer": profile.discovery_issuer}, "issuer", ("token_issuer_mismatch",)))
     url = profile.discovery_url
-    multi = (ms.tenant_segment(url) or "").lower() in ms.MULTI_TENANT_SEGMENTS and ms.family_of(ms.host(url))
+    multi = ms.is_multi_tenant(url) and ms.family_of(ms.host(url))
     if url and not multi:
         expected = profile.issuer.rstrip("/") + WELL_KNOWN
         if url.rstrip("/") != expected:

@@ -6,7 +6,7 @@ from typing import Any
 
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, MissingFacts, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import is_mail
+from authdoctor.profile.versions import is_mail, other_mailbox
 
 RULE = Rule(
     id="mail_shared_mailbox_delegation",
@@ -37,7 +37,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     if profile.mail is None:
         raise MissingFacts(["mail.mailbox", "mail.authorizing_user"])
     m = profile.mail
-    other = bool(m.mailbox and m.authorizing_user and m.mailbox.strip().lower() != m.authorizing_user.strip().lower())
+    other = other_mailbox(m)
     if not (m.shared_mailbox or other):
         if m.shared_mailbox is None and not (m.mailbox and m.authorizing_user):
             raise MissingFacts(["mail.shared_mailbox"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from authdoctor.profile import microsoft as ms
-from authdoctor.profile.jvm import configured_proxy, covered, properties, wildcard_for
+from authdoctor.profile.jvm import configured_proxy, covered, wildcard_for
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, MissingFacts, Rule
 from authdoctor.profile.schema import Profile
 from authdoctor.profile.versions import is_mail
@@ -59,9 +59,7 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     uncovered = [h for h in hosts if not covered(h, view.non_proxy)]
     if not uncovered:
         return []
-    props = properties(profile)
-    existing = [p for p in (props.get("http.nonProxyHosts") or props.get("https.nonProxyHosts") or "").split("|") if p]
-    patterns = list(dict.fromkeys([*existing, *(wildcard_for(h) for h in uncovered)]))
+    patterns = list(dict.fromkeys([*view.non_proxy, *(wildcard_for(h) for h in uncovered)]))
     value = "|".join(patterns)
     msg = f"The JVM uses the proxy {view.host} for {', '.join(uncovered)}; no non-proxy host pattern covers them."
     flags = f"-Dhttp.nonProxyHosts={value} -Dhttps.nonProxyHosts={value}"

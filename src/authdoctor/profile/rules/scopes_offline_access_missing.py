@@ -40,7 +40,7 @@ ALSO_ACCEPTED = {"salesforce": {"offline_access", "full"}}
 
 
 def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
-    provider = profile.provider or ("microsoft" if ms.is_microsoft(profile) else None)
+    provider = ms.provider_of(profile)
     if provider is None:
         require(profile, "provider")
     assert provider is not None

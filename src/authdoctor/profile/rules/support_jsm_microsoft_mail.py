@@ -7,7 +7,7 @@ from typing import Any
 from authdoctor.profile import microsoft as ms
 from authdoctor.profile.rule import DEFAULT, CheckFinding, Context, Rule, require
 from authdoctor.profile.schema import Profile
-from authdoctor.profile.versions import atlassian_server, is_mail, parse
+from authdoctor.profile.versions import atlassian_server, below_minimum, is_mail
 
 RULE = Rule(
     id="support_jsm_microsoft_mail",
@@ -29,6 +29,8 @@ Upgrade JSM to 4.12.0 or later (4.22.0 or later for GCC High/DoD mailboxes).
 """,
 )
 
+MINIMUM = {"jsm": (4, 12, 0)}
+
 
 def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     require(profile, "product")
@@ -37,12 +39,8 @@ def check(profile: Profile, ctx: Context = DEFAULT) -> list[CheckFinding]:
     if not ms.is_microsoft(profile):
         require(profile, "provider")
         return []
-    require(profile, "product_version")
-    version = parse(profile.product_version)
-    if version is None or version >= (4, 12, 0):
-        return []
-    msg = f"JSM {profile.product_version} supports OAuth 2.0 mail with Google only; Microsoft needs 4.12.0."
-    return [RULE.finding(msg, {"product_version": ">= 4.12.0"}, "product_version")]
+    return below_minimum(RULE, profile, MINIMUM,
+                         "{product} {version} supports OAuth 2.0 mail with Google only; Microsoft needs {need}.")
 
 
 POSITIVE: list[dict[str, Any]] = [
